@@ -1,0 +1,72 @@
+import { type Logger, pino } from "pino";
+
+export type { Logger } from "pino";
+
+/** Options for the one root logger of a process. */
+export interface LoggerOptions {
+  readonly level?: string;
+  /** Human-readable single-line output instead of JSON (only when asked for). */
+  readonly pretty?: boolean;
+  readonly destination?: NodeJS.WritableStream;
+}
+
+/** Paths whose values never reach a log line. */
+const redact = [
+  "*.password",
+  "*.secret",
+  "*.secretAccessKey",
+  "*.sessionToken",
+  "*.token",
+  "*.authorization",
+  "*.headers.authorization",
+  "*.credentials",
+];
+
+/** Creates the root JSON logger; components take `logger.child({ component })`. */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const base = {
+    level: options.level ?? "info",
+    redact: { paths: redact, censor: "[redacted]" },
+    base: { name: "vpc-route-sync" },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  if (options.pretty) {
+    return pino(base, prettyStream(options.destination ?? process.stderr));
+  }
+  return options.destination
+    ? pino(base, options.destination as pino.DestinationStream)
+    : pino(base);
+}
+
+/** Renders `time level component msg {rest}` on one line for people; JSON stays the default. */
+function prettyStream(out: NodeJS.WritableStream): pino.DestinationStream {
+  return {
+    write(line: string) {
+      try {
+        const {
+          time,
+          level,
+          msg,
+          name: _name,
+          pid: _pid,
+          hostname: _host,
+          component,
+          ...rest
+        } = JSON.parse(line) as Record<string, unknown>;
+        const label = pino.levels.labels[Number(level)] ?? String(level);
+        const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : "";
+        const who = component ? ` [${String(component)}]` : "";
+        out.write(
+          `${String(time).slice(11, 23)} ${label.toUpperCase().padEnd(5)}${who} ${String(msg)}${extra}\n`,
+        );
+      } catch {
+        out.write(line);
+      }
+    },
+  };
+}
+
+/** A logger that drops everything, for tests that do not look at logs. */
+export function silentLogger(): Logger {
+  return pino({ level: "silent" });
+}
