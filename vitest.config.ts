@@ -6,7 +6,12 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["src/**/*.test.ts", "providers/**/*.test.ts", "test/unit/**/*.test.ts"],
+          include: [
+            "src/**/*.test.ts",
+            "providers/**/*.test.ts",
+            "test/unit/**/*.test.ts",
+            "test/fakes/**/*.test.ts",
+          ],
         },
       },
       {
