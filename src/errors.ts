@@ -6,7 +6,8 @@ export type ErrorCode =
   | "PERMANENT"
   | "TRANSIENT"
   | "CONFIG"
-  | "LEADERSHIP_LOST";
+  | "LEADERSHIP_LOST"
+  | "UNSAFE_TO_WRITE";
 
 /** Base of every error the controller raises on purpose: a code, a message for humans, a cause. */
 export class VrsError extends Error {
@@ -73,6 +74,17 @@ export class LeadershipLostError extends VrsError {
     super("LEADERSHIP_LOST", message, false);
   }
 }
+
+/** A safety rule forbids writing right now (API server unreachable, caches stale): skip, never retry. */
+export class UnsafeToWriteError extends VrsError {
+  constructor(message: string) {
+    super("UNSAFE_TO_WRITE", message, false);
+  }
+}
+
+/** True when a write was stopped by a safety rule (leadership or staleness), not by the cloud. */
+export const isWriteStopped = (e: unknown): boolean =>
+  e instanceof LeadershipLostError || e instanceof UnsafeToWriteError;
 
 /** True for errors worth retrying: typed retryable errors, and unknown errors (network) by default. */
 export function isRetryable(error: unknown): boolean {

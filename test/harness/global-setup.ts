@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import type { TestProject } from "vitest/node";
 import { type LocalKubeApiServer, startKubeApiServer } from "./kube-apiserver.js";
 import { type LocalStack, startLocalStack } from "./localstack.js";
@@ -8,6 +11,15 @@ declare module "vitest" {
     kubeconfigPath: string;
     kubeServer: string;
   }
+}
+
+/** Compiles dist/ so tests can run the CLI as separate processes (as in production). */
+async function buildDist(): Promise<void> {
+  const root = join(import.meta.dirname, "..", "..");
+  await promisify(execFile)(join(root, "node_modules", ".bin", "tsc"), [
+    "-p",
+    join(root, "tsconfig.build.json"),
+  ]);
 }
 
 /**
@@ -21,11 +33,20 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   const teardown = async () => {
     await Promise.allSettled([localstack?.stop(), kube?.stop()]);
   };
-  try {
-    [localstack, kube] = await Promise.all([startLocalStack(), startKubeApiServer()]);
-  } catch (error) {
+  // Each service is recorded as soon as it is up, so a failure elsewhere still stops it.
+  const outcomes = await Promise.allSettled([
+    startLocalStack().then((s) => {
+      localstack = s;
+    }),
+    startKubeApiServer().then((s) => {
+      kube = s;
+    }),
+    buildDist(),
+  ]);
+  const failed = outcomes.find((r) => r.status === "rejected");
+  if (failed !== undefined || localstack === undefined || kube === undefined) {
     await teardown();
-    throw error;
+    throw failed?.status === "rejected" ? failed.reason : new Error("a test service did not start");
   }
   process.stderr.write(
     `[harness] LocalStack ${localstack.endpoint}, kube-apiserver ${kube.server} ready in ${Date.now() - started} ms\n`,

@@ -1,0 +1,48 @@
+import type { Clock } from "../src/clock.js";
+import type { Config } from "../src/config/types.js";
+import { ConfigError } from "../src/errors.js";
+import type { Logger } from "../src/observability/logger.js";
+import { createAwsProvider } from "./aws/index.js";
+import type { CallObserver, Provider } from "./types.js";
+
+/** What every provider factory receives besides the configuration. */
+export interface ProviderDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly calls?: CallObserver;
+}
+
+type Factory = (config: Config, deps: ProviderDeps) => Provider;
+
+const factories: Record<Config["provider"], Factory> = {
+  aws: (config, deps) => {
+    const region = config.aws.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    if (region === undefined) {
+      throw new ConfigError(
+        "--aws-region (VRS_AWS_REGION or AWS_REGION) is not set; set it to the VPC's region",
+      );
+    }
+    return createAwsProvider({
+      clusterId: config.clusterId,
+      region,
+      endpoint: config.aws.endpoint,
+      routeTableIds: config.aws.routeTableIds,
+      routeTableTags: config.aws.routeTableTags,
+      manageSourceDestCheck: config.aws.manageSourceDestCheck,
+      clock: deps.clock,
+      logger: deps.logger.child({ component: "aws" }),
+      calls: deps.calls,
+    });
+  },
+  gcp: () => {
+    throw new ConfigError("--provider gcp: the GCP provider is not available in this build");
+  },
+  azure: () => {
+    throw new ConfigError("--provider azure: the Azure provider is not available in this build");
+  },
+};
+
+/** Maps the configured provider name to its factory; the only place that knows every provider. */
+export function createProvider(config: Config, deps: ProviderDeps): Provider {
+  return factories[config.provider](config, deps);
+}

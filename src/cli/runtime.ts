@@ -1,0 +1,152 @@
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { Provider } from "../../providers/types.js";
+import type { Clock } from "../clock.js";
+import type { Config } from "../config/types.js";
+import { UnsafeToWriteError } from "../errors.js";
+import { ClusterState } from "../kube/cluster-state.js";
+import { KubeEventRecorder } from "../kube/events.js";
+import { LeaderElector, type LeadershipEnd } from "../kube/leader-election.js";
+import { kubeLeaseStore } from "../kube/lease-store.js";
+import { kubeNodeReader, NodeDirectory } from "../kube/nodes.js";
+import { KubeStatusWriter } from "../kube/status.js";
+import { startHealthServer } from "../observability/health-server.js";
+import type { Logger } from "../observability/logger.js";
+import type { Metrics } from "../observability/metrics.js";
+import { runReconcileLoop } from "../reconciler/loop.js";
+import { CoalescingQueue } from "../reconciler/queue.js";
+import { WriteRateLimiter } from "../reconciler/rate-limiter.js";
+import type { PassResult, ReconcilerDeps } from "../reconciler/reconcile.js";
+
+/** Injected collaborators of a running controller. */
+export interface ControllerRuntimeDeps {
+  readonly config: Config;
+  readonly kubeConfig: KubeConfig;
+  readonly provider: Provider;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly onPass?: (result: PassResult) => void;
+}
+
+/** A running controller: how it ended, its health port, and a graceful stop. */
+export interface RunningController {
+  readonly healthPort: number;
+  /** Resolves with the exit code: 0 after stop(), 1 when leadership was lost. */
+  readonly done: Promise<number>;
+  isLeader(): boolean;
+  /** Stops reconciling (in-flight writes finish or are abandoned), then releases the lease. */
+  stop(): Promise<number>;
+}
+
+/**
+ * Composes and starts the controller: informers, leader election (unless dry-run), the
+ * reconcile loop and the health server. Shared by the `controller` command, the demo and tests.
+ */
+export async function startController(deps: ControllerRuntimeDeps): Promise<RunningController> {
+  const { config, kubeConfig, provider, metrics, clock } = deps;
+  const logger = deps.logger.child({ component: "controller" });
+  const work = new AbortController();
+  const leadership = new AbortController();
+  const queue = new CoalescingQueue(() => clock.monotonicMs());
+  const cluster = new ClusterState({
+    kubeConfig,
+    namespaces: config.allowedNamespaces,
+    onServiceChanged: (key) => queue.add(key),
+    clock,
+    logger: logger.child({ component: "informers" }),
+  });
+  const elector =
+    config.dryRun || !config.leaderElection.enabled
+      ? undefined
+      : new LeaderElector({
+          identity: config.leaderElection.identity,
+          leaseDurationMs: config.leaderElection.leaseDurationMs,
+          renewDeadlineMs: config.leaderElection.renewDeadlineMs,
+          retryPeriodMs: config.leaderElection.retryPeriodMs,
+          store: kubeLeaseStore(
+            kubeConfig,
+            config.leaderElection.namespace,
+            config.leaderElection.leaseName,
+          ),
+          clock,
+          logger,
+        });
+  const isLeader = () => elector === undefined || elector.isLeader();
+  const reconcilerDeps: ReconcilerDeps = {
+    provider,
+    cluster,
+    nodes: new NodeDirectory(kubeNodeReader(kubeConfig), clock),
+    events: new KubeEventRecorder(kubeConfig, clock, logger),
+    status: new KubeStatusWriter(kubeConfig, clock, logger),
+    metrics,
+    logger: logger.child({ component: "reconciler" }),
+    clock,
+    limiter: new WriteRateLimiter(config.writesPerSecond, clock),
+    settings: config,
+    dryRun: config.dryRun,
+    manageForwarding: provider.capabilities.manageForwarding,
+    mayWrite: () => !config.dryRun && isLeader(),
+    assertMayWrite: () => {
+      if (config.dryRun) throw new UnsafeToWriteError("dry-run mode never writes to the cloud");
+      elector?.assertLeader();
+    },
+    signal: work.signal,
+  };
+  let lastCloudOk = true;
+  const health = await startHealthServer(
+    config.http.host,
+    config.http.port,
+    metrics.registry,
+    {
+      healthy: () => undefined,
+      ready: () => {
+        if (!cluster.hasSynced()) return "Kubernetes caches not synced";
+        if (isLeader() && !lastCloudOk) return "cloud API not reachable";
+        return undefined;
+      },
+    },
+    logger,
+  );
+  const informers = cluster.start(work.signal);
+  const loop = runReconcileLoop(
+    reconcilerDeps,
+    {
+      queue,
+      resyncIntervalMs: config.resyncIntervalMs,
+      mayReconcile: () => config.dryRun || isLeader(),
+      onPass: (result) => {
+        lastCloudOk = result.reason !== "cloud state not observed";
+        deps.onPass?.(result);
+      },
+    },
+    work.signal,
+  );
+  const leading: Promise<LeadershipEnd> = elector
+    ? elector.run(leadership.signal, {
+        onStartedLeading: () => {
+          metrics.leader.set(1);
+          queue.add("*/resync");
+        },
+        onStoppedLeading: () => metrics.leader.set(0),
+        onNewLeader: (identity) => logger.info({ leader: identity }, "leader observed"),
+      })
+    : new Promise<LeadershipEnd>((resolve) =>
+        leadership.signal.addEventListener("abort", () => resolve("released")),
+      );
+  if (!elector) metrics.leader.set(config.dryRun ? 0 : 1);
+  let stopping: Promise<number> | undefined;
+  const shutdown = (code: number): Promise<number> => {
+    stopping ??= (async () => {
+      work.abort();
+      await Promise.allSettled([loop, informers]);
+      leadership.abort();
+      await leading.catch(() => undefined);
+      await health.close();
+      logger.info({ exitCode: code }, "controller stopped");
+      return code;
+    })();
+    return stopping;
+  };
+  const done = leading.then((end) => (end === "lost" ? shutdown(1) : shutdown(0)));
+  return { healthPort: health.port, done, isLeader, stop: () => shutdown(0) };
+}

@@ -1,0 +1,47 @@
+import type { LeaseRecord } from "./lease-store.js";
+
+/**
+ * What this process last saw of the lease, and when on its own monotonic clock it first saw that
+ * version. Another holder's expiry is judged only from that moment, never from the timestamps in
+ * the Lease, so clock skew between nodes and wall-clock jumps cannot cut a leader's term short.
+ */
+export class LeaseObservation {
+  #record: LeaseRecord | undefined;
+  #observedAtMs = 0;
+
+  /** Remembers `record`; the observation time restarts only when the record differs from the last one. */
+  observe(record: LeaseRecord, nowMs: number): void {
+    if (this.#record === undefined || !isSameRecord(this.#record, record)) {
+      this.#observedAtMs = nowMs;
+    }
+    this.#record = record;
+  }
+
+  /** The holder of the last record seen; undefined when none was seen or the lease was released. */
+  holder(): string | undefined {
+    const holder = this.#record?.holderIdentity;
+    return holder === "" ? undefined : holder;
+  }
+
+  /**
+   * True once the last record has stayed unchanged for longer than its lease duration. The longer
+   * of the record's own duration and `minDurationMs` (ours) applies, so a holder configured with a
+   * longer lease than ours is never cut short, and a short record cannot lure us in early.
+   */
+  hasExpired(nowMs: number, minDurationMs: number): boolean {
+    if (this.#record === undefined) return false;
+    const durationMs = Math.max(this.#record.leaseDurationSeconds * 1000, minDurationMs);
+    return nowMs > this.#observedAtMs + durationMs;
+  }
+}
+
+function isSameRecord(a: LeaseRecord, b: LeaseRecord): boolean {
+  return (
+    a.resourceVersion === b.resourceVersion &&
+    a.holderIdentity === b.holderIdentity &&
+    a.leaseDurationSeconds === b.leaseDurationSeconds &&
+    a.leaseTransitions === b.leaseTransitions &&
+    a.acquireTime?.getTime() === b.acquireTime?.getTime() &&
+    a.renewTime?.getTime() === b.renewTime?.getTime()
+  );
+}

@@ -1,0 +1,56 @@
+import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
+import type { Clock } from "../clock.js";
+import type { NodeInfo } from "../domain/service.js";
+
+/** Reads a node by name; a port so tests and the agent can supply nodes without an API server. */
+export type NodeReader = (name: string) => Promise<NodeInfo>;
+
+/** Builds a reader that GETs one node: only nodes hosting endpoints are ever read, none watched. */
+export function kubeNodeReader(kubeConfig: KubeConfig): NodeReader {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  return async (name) => {
+    const node = await core.readNode({ name });
+    return {
+      name,
+      providerId: node.spec?.providerID,
+      internalIps: (node.status?.addresses ?? [])
+        .filter((a) => a.type === "InternalIP")
+        .map((a) => a.address),
+    };
+  };
+}
+
+/**
+ * Caches node lookups for a short time, so a steady state reads no nodes and memory stays
+ * proportional to the nodes that host VPN endpoints, not to the cluster.
+ */
+export class NodeDirectory {
+  private readonly cache = new Map<string, { node: NodeInfo; at: number }>();
+  private readonly read: NodeReader;
+  private readonly clock: Clock;
+  private readonly ttlMs: number;
+
+  constructor(read: NodeReader, clock: Clock, ttlMs = 300_000) {
+    this.read = read;
+    this.clock = clock;
+    this.ttlMs = ttlMs;
+  }
+
+  async get(name: string): Promise<NodeInfo> {
+    const hit = this.cache.get(name);
+    const now = this.clock.monotonicMs();
+    if (hit && now - hit.at < this.ttlMs) return hit.node;
+    const node = await this.read(name);
+    this.cache.set(name, { node, at: now });
+    return node;
+  }
+
+  /** Drops entries not in `keep`, so the cache never outgrows the set of hosting nodes. */
+  retainOnly(keep: ReadonlySet<string>): void {
+    for (const name of this.cache.keys()) if (!keep.has(name)) this.cache.delete(name);
+  }
+
+  forget(name: string): void {
+    this.cache.delete(name);
+  }
+}

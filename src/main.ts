@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+import { Command, Option } from "commander";
+import { runController } from "./cli/controller.js";
+import { runDemo } from "./cli/demo.js";
+import { runPlan } from "./cli/plan.js";
+import { packageVersion, runVersion } from "./cli/version.js";
+import { loadConfig } from "./config/load.js";
+import { addConfigOptions } from "./config/options.js";
+import { errorMessage, isConfigError } from "./errors.js";
+
+/** Composition root: parses the command line and hands a validated Config to one subcommand. */
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command("vpc-route-sync")
+    .description("Keeps cloud route tables pointing at the node that hosts a VPN server Pod.")
+    .version(packageVersion(), "--version", "print the version")
+    .showHelpAfterError();
+  const config = (options: Record<string, unknown>) => loadConfig({ options, env: process.env });
+
+  addConfigOptions(
+    program
+      .command("controller")
+      .description(
+        "watch annotated Services and keep every managed route table pointing at the VPN Pod's node",
+      ),
+    "controller",
+  ).action(async (options: Record<string, unknown>) => {
+    exitCode = await runController(config(options));
+  });
+
+  addConfigOptions(
+    program
+      .command("plan")
+      .description(
+        "print what the controller would change (one read, no writes); exit 0 in sync, 2 drift, 3 needs attention",
+      )
+      .addOption(
+        new Option("-o, --output <format>", "table or json")
+          .choices(["table", "json"])
+          .default("table"),
+      ),
+    "plan",
+  ).action(async (options: Record<string, unknown>) => {
+    exitCode = await runPlan(config(options), options.output === "json" ? "json" : "table");
+  });
+
+  program
+    .command("demo")
+    .description(
+      "run the local demo: LocalStack EC2 + a real kube-apiserver, the controller, and endpoint moves",
+    )
+    .option("--moves <n>", "how many times to move the VPN endpoint", "6")
+    .option("--verbose", "show the controller's logs")
+    .action(async (options: { moves: string; verbose?: boolean }) => {
+      exitCode = await runDemo({ moves: Number(options.moves), verbose: options.verbose === true });
+    });
+
+  program
+    .command("version")
+    .description("print the version")
+    .action(() => {
+      exitCode = runVersion();
+    });
+
+  await program.parseAsync(argv);
+  return exitCode;
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `vpc-route-sync: ${isConfigError(error) ? "invalid configuration:\n" : ""}${errorMessage(error)}\n`,
+    );
+    process.exitCode = isConfigError(error) ? 2 : 1;
+  },
+);

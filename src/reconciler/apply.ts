@@ -1,0 +1,138 @@
+import pRetry from "p-retry";
+import type { RouteWrite } from "../../providers/types.js";
+import type { Clock } from "../clock.js";
+import { mustParseCidr } from "../domain/cidr.js";
+import type { Action } from "../domain/plan.js";
+import { isWrite } from "../domain/plan.js";
+import { errorMessage, isRetryable, isThrottled, isWriteStopped } from "../errors.js";
+import type { Logger } from "../observability/logger.js";
+import type { WriteRateLimiter } from "./rate-limiter.js";
+
+/** Outcome of one planned action. */
+export interface ActionResult {
+  readonly action: Action;
+  readonly outcome: "applied" | "failed" | "skipped";
+  readonly error?: string;
+  readonly attempts: number;
+}
+
+/** What the applier needs; all injected. */
+export interface ApplyDeps {
+  applyWrite(write: RouteWrite): Promise<void>;
+  /** Throws unless this process may write now (leader lease held on the monotonic clock). */
+  assertMayWrite(): void;
+  readonly limiter: WriteRateLimiter;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly retries?: number;
+  readonly minRetryDelayMs?: number;
+  readonly maxRetryDelayMs?: number;
+  readonly signal?: AbortSignal;
+  onWrite?(action: Action, outcome: "ok" | "error", seconds: number): void;
+}
+
+function toWrite(action: Action): RouteWrite {
+  const kind = action.kind;
+  if (kind !== "create" && kind !== "replace" && kind !== "delete")
+    throw new Error(`${kind} is not a write`);
+  return {
+    kind,
+    table: action.table,
+    cidr: mustParseCidr(action.cidr),
+    target: action.target,
+    owner: action.owner,
+    adopt: action.adopt,
+    routeExists: action.routeExists,
+  };
+}
+
+async function applyOne(action: Action, deps: ApplyDeps): Promise<ActionResult> {
+  let attempts = 0;
+  const write = toWrite(action);
+  try {
+    await pRetry(
+      async () => {
+        await deps.limiter.acquire(deps.signal);
+        deps.assertMayWrite();
+        attempts++;
+        const started = deps.clock.monotonicMs();
+        try {
+          await deps.applyWrite(write);
+          deps.onWrite?.(action, "ok", (deps.clock.monotonicMs() - started) / 1000);
+        } catch (error) {
+          deps.onWrite?.(action, "error", (deps.clock.monotonicMs() - started) / 1000);
+          throw error;
+        }
+      },
+      {
+        retries: deps.retries ?? 4,
+        minTimeout: deps.minRetryDelayMs ?? 250,
+        maxTimeout: deps.maxRetryDelayMs ?? 5_000,
+        randomize: true,
+        signal: deps.signal,
+        shouldRetry: ({ error }) => !isWriteStopped(error) && isRetryable(error),
+        onFailedAttempt: async ({ error, retriesLeft }) => {
+          deps.logger.warn(
+            {
+              err: error,
+              table: action.table,
+              cidr: action.cidr,
+              action: action.kind,
+              retriesLeft,
+            },
+            "route write failed",
+          );
+          if (isThrottled(error) && error.retryAfterMs !== undefined && retriesLeft > 0) {
+            await deps.clock.sleep(Math.min(error.retryAfterMs, 60_000), deps.signal);
+          }
+        },
+      },
+    );
+    deps.logger.info(
+      {
+        table: action.table,
+        cidr: action.cidr,
+        target: action.target?.id,
+        from: action.currentTargetId,
+        action: action.kind,
+      },
+      `route ${action.kind === "create" ? "created" : action.kind === "replace" ? "replaced" : "deleted"}`,
+    );
+    return { action, outcome: "applied", attempts };
+  } catch (error) {
+    const outcome = isWriteStopped(error) ? "skipped" : "failed";
+    return { action, outcome, error: errorMessage(error), attempts };
+  }
+}
+
+/**
+ * Applies the write actions of a plan: serially within a route table (one in-flight write per
+ * table), tables in parallel, every write rate-limited and preceded by a leadership check. It
+ * keeps going past failures and returns one result per write action.
+ */
+export async function applyPlan(
+  actions: readonly Action[],
+  deps: ApplyDeps,
+): Promise<ActionResult[]> {
+  const byTable = new Map<string, Action[]>();
+  for (const action of actions.filter(isWrite)) {
+    const list = byTable.get(action.table) ?? [];
+    list.push(action);
+    byTable.set(action.table, list);
+  }
+  const perTable = await Promise.all(
+    [...byTable.values()].map(async (list) => {
+      const results: ActionResult[] = [];
+      for (const action of list) {
+        const last = results.at(-1);
+        if (last?.outcome === "skipped") {
+          results.push({ action, outcome: "skipped", error: last.error, attempts: 0 });
+          continue;
+        }
+        results.push(await applyOne(action, deps));
+      }
+      return results;
+    }),
+  );
+  return perTable.flat();
+}

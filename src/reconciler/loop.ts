@@ -1,0 +1,66 @@
+import type { ServiceKey } from "../domain/service.js";
+import type { CoalescingQueue } from "./queue.js";
+import { type PassResult, type ReconcilerDeps, reconcilePass } from "./reconcile.js";
+
+/** The key a periodic resync enqueues: a pass that re-reads the cloud and repairs drift. */
+export const resyncKey: ServiceKey = "*/resync";
+
+/** Settings of the reconcile loop. */
+export interface LoopOptions {
+  readonly queue: CoalescingQueue;
+  readonly resyncIntervalMs: number;
+  /** True while passes may run: always in dry-run, only as leader otherwise (standbys stay idle). */
+  mayReconcile(): boolean;
+  /** Called after every pass (tests, metrics of the loop itself). */
+  onPass?(result: PassResult): void;
+  readonly backoff?: { initialMs: number; maxMs: number };
+  readonly random?: () => number;
+}
+
+/**
+ * Runs reconcile passes until `signal` aborts: waits for the caches, then takes every pending
+ * key as one batch. A failed or skipped pass is retried with jittered exponential backoff; a
+ * periodic resync repairs drift made behind the controller's back.
+ */
+export async function runReconcileLoop(
+  deps: ReconcilerDeps,
+  options: LoopOptions,
+  signal: AbortSignal,
+): Promise<void> {
+  const { clock, logger } = deps;
+  const { queue } = options;
+  const random = options.random ?? Math.random;
+  const backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
+  while (!deps.cluster.hasSynced() && !signal.aborted)
+    await clock.sleep(100, signal).catch(() => undefined);
+  logger.info("caches synced");
+  queue.add(resyncKey);
+  const resync = setInterval(() => queue.add(resyncKey), options.resyncIntervalMs);
+  resync.unref();
+  let failures = 0;
+  try {
+    while (!signal.aborted) {
+      const batch = await queue.takeAll(signal);
+      if (signal.aborted) break;
+      if (!options.mayReconcile()) continue;
+      const result = await reconcilePass(deps, batch);
+      options.onPass?.(result);
+      if (result.status === "success") {
+        failures = 0;
+        continue;
+      }
+      failures++;
+      const base = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 10));
+      const delay = base / 2 + (random() * base) / 2;
+      logger.info(
+        { status: result.status, retryInMs: Math.round(delay), reason: result.reason },
+        "pass will be retried",
+      );
+      await clock.sleep(delay, signal).catch(() => undefined);
+      for (const [key, at] of batch) queue.add(key, at);
+      queue.add(resyncKey);
+    }
+  } finally {
+    clearInterval(resync);
+  }
+}

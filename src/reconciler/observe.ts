@@ -1,0 +1,155 @@
+import type { Provider, ResolvedTarget } from "../../providers/types.js";
+import { parseServiceAnnotations } from "../annotations/parse.js";
+import type { Cidr, IpFamily } from "../domain/cidr.js";
+import type { Refusal } from "../domain/plan.js";
+import type { EndpointInfo, ServiceIntent, ServiceKey } from "../domain/service.js";
+import { errorMessage } from "../errors.js";
+import type { ServiceRecord } from "../kube/cluster-state.js";
+import type { NodeDirectory } from "../kube/nodes.js";
+import type { Logger } from "../observability/logger.js";
+import type { PlanInput } from "../planner/desired.js";
+import { isNamespaceAllowed } from "../planner/policy.js";
+import { eligibleNodes, targetKey } from "../planner/target-selection.js";
+
+/** What the reconciler and the `plan` command read from Kubernetes. */
+export interface ClusterSnapshot {
+  services(): ServiceRecord[];
+  endpointsOf(key: ServiceKey): EndpointInfo[];
+}
+
+/** Admin settings that shape planning. */
+export interface PlanSettings {
+  readonly clusterId: string;
+  readonly allowedCidrs: readonly Cidr[];
+  readonly allowedNamespaces: readonly string[];
+  readonly minPrefixLength: { readonly v4: number; readonly v6: number };
+  readonly clusterCidrs: readonly Cidr[];
+  readonly adoptExistingRoutes: boolean;
+  readonly maxCidrsPerService: number;
+}
+
+/** Everything observed in one pass, ready for the pure planner. */
+export interface Observation {
+  readonly input: PlanInput;
+  /** Resolved targets with their forwarding status, keyed like `input.targets`. */
+  readonly resolved: ReadonlyMap<string, ResolvedTarget>;
+  /** Annotation problems found before planning (each becomes an Event). */
+  readonly refusals: readonly Refusal[];
+  readonly records: ReadonlyMap<ServiceKey, ServiceRecord>;
+}
+
+/**
+ * Reads intent from the cluster snapshot and state from the cloud (one table listing, cached
+ * network and node lookups) and assembles the planner's input.
+ */
+export async function observe(
+  snapshot: ClusterSnapshot,
+  provider: Provider,
+  nodes: NodeDirectory,
+  settings: PlanSettings,
+  logger: Logger,
+): Promise<Observation> {
+  const intents: ServiceIntent[] = [];
+  const frozen: ServiceKey[] = [];
+  const refusals: Refusal[] = [];
+  const records = new Map<ServiceKey, ServiceRecord>();
+  for (const record of snapshot.services()) {
+    records.set(record.key, record);
+    if (!isNamespaceAllowed(record.namespace, settings.allowedNamespaces)) {
+      refusals.push({
+        service: record.key,
+        reason: "NamespaceNotAllowed",
+        message: `namespace ${record.namespace} is not in allowedNamespaces; ask the cluster admin to allow it`,
+      });
+      frozen.push(record.key);
+      continue;
+    }
+    const parsed = parseServiceAnnotations(record.annotations, {
+      maxCidrs: settings.maxCidrsPerService,
+    });
+    if (parsed.kind === "none") continue;
+    if (parsed.kind === "invalid") {
+      frozen.push(record.key);
+      for (const message of parsed.errors)
+        refusals.push({ service: record.key, reason: "InvalidAnnotation", message });
+      continue;
+    }
+    intents.push({
+      key: record.key,
+      createdAt: record.createdAt,
+      cidrs: parsed.request.cidrs,
+      routeTables: parsed.request.routeTables,
+      onNoEndpoint: parsed.request.onNoEndpoint,
+      endpoints: snapshot.endpointsOf(record.key),
+    });
+  }
+  const [tables, networkCidrs] = await Promise.all([
+    provider.listTables(),
+    provider.networkCidrs(),
+  ]);
+  const resolved = await resolveTargets(intents, provider, nodes, logger);
+  const targets = new Map([...resolved].map(([k, t]) => [k, { id: t.id, nodeName: t.nodeName }]));
+  const refused = [
+    ...networkCidrs.map((cidr) => ({ cidr, why: `overlaps the network's own CIDR ${cidr.text}` })),
+    ...settings.clusterCidrs.map((cidr) => ({
+      cidr,
+      why: `overlaps the cluster pod/service CIDR ${cidr.text}`,
+    })),
+  ];
+  return {
+    input: {
+      clusterId: settings.clusterId,
+      policy: {
+        allowedCidrs: settings.allowedCidrs,
+        minPrefixLength: settings.minPrefixLength,
+        refused,
+        ipv6Supported: provider.capabilities.ipv6,
+      },
+      adoptExistingRoutes: settings.adoptExistingRoutes,
+      intents,
+      frozen,
+      tables,
+      targets,
+    },
+    resolved,
+    refusals,
+    records,
+  };
+}
+
+async function resolveTargets(
+  intents: readonly ServiceIntent[],
+  provider: Provider,
+  nodes: NodeDirectory,
+  logger: Logger,
+): Promise<Map<string, ResolvedTarget>> {
+  const wanted = new Map<string, Set<IpFamily>>();
+  for (const intent of intents) {
+    const families = new Set(intent.cidrs.map((c) => c.family));
+    for (const node of eligibleNodes(intent.endpoints)) {
+      const set = wanted.get(node) ?? new Set<IpFamily>();
+      for (const f of families) set.add(f);
+      wanted.set(node, set);
+    }
+  }
+  nodes.retainOnly(new Set(wanted.keys()));
+  const resolved = new Map<string, ResolvedTarget>();
+  await Promise.all(
+    [...wanted].map(async ([name, families]) => {
+      try {
+        const node = await nodes.get(name);
+        for (const family of families) {
+          try {
+            resolved.set(targetKey(name, family), await provider.resolveTarget(node, family));
+          } catch (error) {
+            logger.warn({ err: error, node: name, family }, "target not resolved");
+          }
+        }
+      } catch (error) {
+        logger.warn({ node: name, error: errorMessage(error) }, "node not read");
+        nodes.forget(name);
+      }
+    }),
+  );
+  return resolved;
+}

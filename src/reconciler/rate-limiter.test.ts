@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { VirtualClock } from "../../test/unit/fixtures/clock.js";
+import { WriteRateLimiter } from "./rate-limiter.js";
+
+describe("WriteRateLimiter", () => {
+  it("lets a burst through, then spaces writes at the configured rate", async () => {
+    const clock = new VirtualClock();
+    const limiter = new WriteRateLimiter(2, clock);
+    const times: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      await limiter.acquire();
+      times.push(clock.now);
+    }
+    expect(times.slice(0, 2)).toEqual([0, 0]);
+    expect(times.at(-1)).toBeGreaterThanOrEqual(2000);
+    expect(times.at(-1)).toBeLessThanOrEqual(2100);
+  });
+});

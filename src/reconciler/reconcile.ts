@@ -1,0 +1,194 @@
+import type { Provider } from "../../providers/types.js";
+import type { Clock } from "../clock.js";
+import { isWrite, type Plan } from "../domain/plan.js";
+import type { ServiceKey } from "../domain/service.js";
+import { UnsafeToWriteError } from "../errors.js";
+import type { EventSink } from "../kube/events.js";
+import type { NodeDirectory } from "../kube/nodes.js";
+import type { StatusSink } from "../kube/status.js";
+import type { Logger } from "../observability/logger.js";
+import type { Metrics } from "../observability/metrics.js";
+import { planRoutes } from "../planner/plan.js";
+import { type ActionResult, applyPlan } from "./apply.js";
+import { type ClusterSnapshot, type Observation, observe, type PlanSettings } from "./observe.js";
+import type { WriteRateLimiter } from "./rate-limiter.js";
+import { buildReport } from "./report.js";
+
+/** The live view of the cluster the reconciler needs: a snapshot plus sync state. */
+export interface ClusterView extends ClusterSnapshot {
+  hasSynced(): boolean;
+  isLive(): boolean;
+}
+
+/** Everything a pass needs, injected. */
+export interface ReconcilerDeps {
+  readonly provider: Provider;
+  readonly cluster: ClusterView;
+  readonly nodes: NodeDirectory;
+  readonly events: EventSink;
+  readonly status: StatusSink;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly limiter: WriteRateLimiter;
+  readonly settings: PlanSettings;
+  readonly dryRun: boolean;
+  readonly manageForwarding: boolean;
+  /** True while this process may write (leader, lease valid); always false in dry-run. */
+  mayWrite(): boolean;
+  /** Throws unless this process may write right now. */
+  assertMayWrite(): void;
+  readonly retry?: { retries: number; minDelayMs: number; maxDelayMs: number };
+  readonly signal?: AbortSignal;
+}
+
+/** Result of a pass, for the loop (retry scheduling) and for tests. */
+export interface PassResult {
+  readonly status: "success" | "error" | "skipped";
+  readonly plan?: Plan;
+  readonly results: readonly ActionResult[];
+  readonly reason?: string;
+}
+
+let passCounter = 0;
+
+/**
+ * One level-based reconcile pass: observe everything, plan everything (a value), apply the
+ * writes (leader only, never while the cluster view is stale), then report. `batch` holds the
+ * keys that triggered the pass with their first-seen times, for convergence metrics.
+ */
+export async function reconcilePass(
+  deps: ReconcilerDeps,
+  batch: ReadonlyMap<ServiceKey, number>,
+): Promise<PassResult> {
+  const started = deps.clock.monotonicMs();
+  const log = deps.logger.child({
+    reconcileId: ++passCounter,
+    services: [...batch.keys()].slice(0, 10),
+  });
+  if (!deps.cluster.hasSynced() || !deps.cluster.isLive()) {
+    deps.metrics.reconciles.inc({ result: "skipped" });
+    log.info("reconcile skipped: Kubernetes caches not synced or API server unreachable");
+    return {
+      status: "skipped",
+      results: [],
+      reason: "caches not synced or API server unreachable",
+    };
+  }
+  let observation: Observation;
+  try {
+    observation = await observe(deps.cluster, deps.provider, deps.nodes, deps.settings, log);
+  } catch (error) {
+    deps.metrics.reconciles.inc({ result: "error" });
+    log.error({ err: error }, "cloud state not observed");
+    return { status: "error", results: [], reason: "cloud state not observed" };
+  }
+  const plan = planRoutes(observation.input);
+  const writes = plan.actions.filter(isWrite);
+  deps.metrics.drift.set(writes.length);
+  deps.metrics.managedRoutes.set(
+    plan.actions.filter((a) => a.kind === "keep" || a.kind === "replace").length,
+  );
+  deps.metrics.conflicts.inc(plan.actions.filter((a) => a.kind === "conflict").length);
+  for (const r of [...observation.refusals, ...plan.refusals])
+    deps.metrics.refusals.inc({ reason: r.reason });
+  let results: ActionResult[] = [];
+  if (deps.dryRun) {
+    for (const a of writes) {
+      log.info(
+        {
+          table: a.table,
+          cidr: a.cidr,
+          action: a.kind,
+          from: a.currentTargetDescription,
+          to: a.target?.id,
+          reason: a.reason,
+        },
+        "dry run: write skipped",
+      );
+    }
+  } else if (writes.length > 0 && deps.mayWrite() && deps.cluster.isLive()) {
+    if (deps.manageForwarding)
+      await enableForwarding(
+        deps,
+        observation,
+        writes.map((a) => a.target?.id),
+        log,
+      );
+    results = await applyPlan(writes, {
+      applyWrite: (w) => deps.provider.applyWrite(w),
+      assertMayWrite: () => {
+        deps.assertMayWrite();
+        if (!deps.cluster.isLive())
+          throw new UnsafeToWriteError("API server unreachable; write abandoned");
+      },
+      limiter: deps.limiter,
+      clock: deps.clock,
+      logger: log,
+      retries: deps.retry?.retries,
+      minRetryDelayMs: deps.retry?.minDelayMs,
+      maxRetryDelayMs: deps.retry?.maxDelayMs,
+      signal: deps.signal,
+      onWrite: (a, outcome) =>
+        deps.metrics.routeWrites.inc({
+          provider: deps.provider.name,
+          action: a.kind,
+          result: outcome,
+        }),
+    });
+    const done = deps.clock.monotonicMs();
+    for (const service of new Set(
+      results.filter((r) => r.outcome === "applied").map((r) => r.action.service),
+    )) {
+      deps.metrics.convergenceDuration.observe((done - (batch.get(service) ?? started)) / 1000);
+    }
+  }
+  const report = buildReport({
+    plan,
+    refusals: observation.refusals,
+    results,
+    dryRun: deps.dryRun,
+    targets: observation.resolved,
+    records: observation.records,
+  });
+  if (deps.dryRun || deps.mayWrite()) {
+    await Promise.all([
+      ...report.events.map((e) => deps.events.emit(e)),
+      ...report.conditions.map((c) => deps.status.setCondition(c)),
+    ]);
+  }
+  const failed = results.some((r) => r.outcome !== "applied");
+  const pendingWrites = !deps.dryRun && writes.length > 0 && results.length === 0;
+  const status = failed ? "error" : "success";
+  deps.metrics.reconciles.inc({ result: status });
+  deps.metrics.reconcileDuration.observe((deps.clock.monotonicMs() - started) / 1000);
+  log.debug(
+    {
+      actions: plan.actions.length,
+      writes: writes.length,
+      ms: Math.round(deps.clock.monotonicMs() - started),
+      pendingWrites,
+    },
+    "reconciled",
+  );
+  return { status, plan, results };
+}
+
+async function enableForwarding(
+  deps: ReconcilerDeps,
+  observation: Observation,
+  targetIds: (string | undefined)[],
+  log: Logger,
+) {
+  const wanted = new Set(targetIds);
+  for (const target of observation.resolved.values()) {
+    if (!wanted.has(target.id) || target.forwarding.state !== "disabled") continue;
+    try {
+      deps.assertMayWrite();
+      await deps.provider.enableForwarding(target);
+      log.info({ target: target.id, node: target.nodeName }, "forwarding enabled");
+    } catch (error) {
+      log.warn({ err: error, target: target.id }, "forwarding not enabled");
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import {
+  ApiException,
+  CoreV1Api,
+  DiscoveryV1Api,
+  type KubeConfig,
+  type V1EndpointSlice,
+} from "@kubernetes/client-node";
+
+const hasStatus = (error: unknown, code: number) =>
+  error instanceof ApiException && error.code === code;
+
+/** A cluster node as tests and the demo create it: name, providerID and InternalIP. */
+export interface TestNode {
+  readonly name: string;
+  readonly providerId: string;
+  readonly internalIp: string;
+}
+
+/**
+ * Writes the Kubernetes objects a real cluster would have (there is no kubelet or
+ * controller-manager in the harness): Nodes, the VPN Service and its EndpointSlice.
+ */
+export class KubeObjects {
+  readonly core: CoreV1Api;
+  readonly discovery: DiscoveryV1Api;
+
+  constructor(kubeConfig: KubeConfig) {
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.discovery = kubeConfig.makeApiClient(DiscoveryV1Api);
+  }
+
+  async ensureNamespace(name: string): Promise<void> {
+    try {
+      await this.core.createNamespace({ body: { metadata: { name } } });
+    } catch (error) {
+      if (!hasStatus(error, 409)) throw error;
+    }
+  }
+
+  async createNode(node: TestNode): Promise<void> {
+    await this.core.createNode({
+      body: {
+        metadata: { name: node.name },
+        spec: { providerID: node.providerId },
+        status: { addresses: [{ type: "InternalIP", address: node.internalIp }] },
+      },
+    });
+    // Node status is a subresource; write it explicitly in case create dropped it.
+    const current = await this.core.readNode({ name: node.name });
+    if ((current.status?.addresses ?? []).length === 0) {
+      current.status = { addresses: [{ type: "InternalIP", address: node.internalIp }] };
+      await this.core.replaceNodeStatus({ name: node.name, body: current });
+    }
+  }
+
+  async createService(
+    namespace: string,
+    name: string,
+    annotations: Record<string, string>,
+  ): Promise<void> {
+    await this.core.createNamespacedService({
+      namespace,
+      body: {
+        metadata: { name, annotations },
+        spec: { selector: { app: name }, ports: [{ port: 1194, protocol: "UDP" }] },
+      },
+    });
+  }
+
+  /** Replaces the Service's annotations (all of them). */
+  async setServiceAnnotations(
+    namespace: string,
+    name: string,
+    annotations: Record<string, string>,
+  ): Promise<void> {
+    const svc = await this.core.readNamespacedService({ namespace, name });
+    svc.metadata = { ...svc.metadata, annotations };
+    await this.core.replaceNamespacedService({ namespace, name, body: svc });
+  }
+
+  async deleteService(namespace: string, name: string): Promise<void> {
+    await this.core.deleteNamespacedService({ namespace, name });
+  }
+
+  /** Creates or replaces the Service's single EndpointSlice with one endpoint per given node. */
+  async setEndpoints(
+    namespace: string,
+    service: string,
+    endpoints: readonly {
+      nodeName: string;
+      address: string;
+      ready?: boolean;
+      terminating?: boolean;
+    }[],
+  ): Promise<void> {
+    const name = `${service}-vrs`;
+    const body: V1EndpointSlice = {
+      metadata: { name, namespace, labels: { "kubernetes.io/service-name": service } },
+      addressType: "IPv4",
+      endpoints: endpoints.map((e) => ({
+        addresses: [e.address],
+        nodeName: e.nodeName,
+        conditions: {
+          ready: e.ready ?? true,
+          serving: e.ready ?? true,
+          terminating: e.terminating ?? false,
+        },
+      })),
+      ports: [{ port: 1194, protocol: "UDP" }],
+    };
+    try {
+      const current = await this.discovery.readNamespacedEndpointSlice({ namespace, name });
+      body.metadata = { ...body.metadata, resourceVersion: current.metadata?.resourceVersion };
+      await this.discovery.replaceNamespacedEndpointSlice({ namespace, name, body });
+    } catch (error) {
+      if (!hasStatus(error, 404)) throw error;
+      await this.discovery.createNamespacedEndpointSlice({ namespace, body });
+    }
+  }
+}
