@@ -3,6 +3,7 @@ import type { Config } from "../src/config/types.js";
 import { ConfigError } from "../src/errors.js";
 import type { Logger } from "../src/observability/logger.js";
 import { createAwsProvider } from "./aws/index.js";
+import { createAzureProvider } from "./azure/index.js";
 import type { CallObserver, Provider } from "./types.js";
 
 /** What every provider factory receives besides the configuration. */
@@ -37,9 +38,15 @@ const factories: Record<Config["provider"], Factory> = {
   gcp: () => {
     throw new ConfigError("--provider gcp: the GCP provider is not available in this build");
   },
-  azure: () => {
-    throw new ConfigError("--provider azure: the Azure provider is not available in this build");
-  },
+  azure: (config, deps) =>
+    createAzureProvider({
+      clusterId: config.clusterId,
+      routeTableIds: config.azure.routeTableIds,
+      endpoint: config.azure.endpoint,
+      clock: deps.clock,
+      logger: deps.logger.child({ component: "azure" }),
+      calls: deps.calls,
+    }),
 };
 
 /** Maps the configured provider name to its factory; the only place that knows every provider. */

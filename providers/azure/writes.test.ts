@@ -1,0 +1,203 @@
+import { describe, expect, it } from "vitest";
+import type { Clock } from "../../src/clock.js";
+import { mustParseCidr } from "../../src/domain/cidr.js";
+import { PermanentError, ThrottledError } from "../../src/errors.js";
+import { silentLogger } from "../../src/observability/logger.js";
+import type { RouteWrite } from "../types.js";
+import type { AzurePort, AzureRoute, AzureRouteTable } from "./port.js";
+import { idKey, parseRouteTableId, type ResourceRef } from "./resource-id.js";
+import { defaultRetryPolicy } from "./retry.js";
+import type { CallRunner } from "./targets.js";
+import { RouteWriter } from "./writes.js";
+
+const tableA = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/routeTables/a";
+const tableB = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/routeTables/b";
+
+/** An in-memory port that counts how many writes run at once per table. */
+class MemoryPort implements AzurePort {
+  readonly tables = new Map<
+    string,
+    { tags: Record<string, string>; routes: Map<string, AzureRoute> }
+  >();
+  readonly active = new Map<string, number>();
+  maxActive = 0;
+  maxActivePerTable = 0;
+  puts = 0;
+
+  constructor() {
+    for (const id of [tableA, tableB])
+      this.tables.set(parseRouteTableId(id)?.name ?? "", { tags: {}, routes: new Map() });
+  }
+  private table(ref: ResourceRef) {
+    const table = this.tables.get(ref.name);
+    if (!table) throw new Error(`no table ${ref.name}`);
+    return table;
+  }
+  private async busy(ref: ResourceRef, work: () => void): Promise<void> {
+    const now = (this.active.get(ref.name) ?? 0) + 1;
+    this.active.set(ref.name, now);
+    this.maxActivePerTable = Math.max(this.maxActivePerTable, now);
+    this.maxActive = Math.max(
+      this.maxActive,
+      [...this.active.values()].reduce((a, b) => a + b, 0),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    work();
+    this.active.set(ref.name, now - 1);
+  }
+  async getRouteTable(ref: ResourceRef): Promise<AzureRouteTable> {
+    const table = this.table(ref);
+    return {
+      etag: undefined,
+      tags: { ...table.tags },
+      routes: [...table.routes.values()],
+      subnetIds: [],
+    };
+  }
+  async updateRouteTableTags(
+    ref: ResourceRef,
+    tags: Readonly<Record<string, string>>,
+  ): Promise<void> {
+    await this.busy(ref, () => {
+      this.table(ref).tags = { ...tags };
+    });
+  }
+  async putRoute(
+    ref: ResourceRef,
+    name: string,
+    route: { addressPrefix: string; nextHopIpAddress: string },
+  ): Promise<void> {
+    this.puts++;
+    const stored = { name, ...route, nextHopType: "VirtualAppliance" };
+    await this.busy(ref, () => this.table(ref).routes.set(name, stored));
+  }
+  async deleteRoute(ref: ResourceRef, name: string): Promise<void> {
+    await this.busy(ref, () => this.table(ref).routes.delete(name));
+  }
+  getNetworkInterface(): never {
+    throw new Error("not used");
+  }
+  listScaleSetInstanceNetworkInterfaces(): never {
+    throw new Error("not used");
+  }
+  getVirtualMachineNicIds(): never {
+    throw new Error("not used");
+  }
+  getVirtualNetworkPrefixes(): never {
+    throw new Error("not used");
+  }
+}
+
+const clock: Clock & { sleeps: number[] } = {
+  sleeps: [],
+  monotonicMs: () => 0,
+  wallNow: () => new Date(0),
+  sleep: async (ms) => {
+    clock.sleeps.push(ms);
+  },
+};
+
+function writerFor(port: AzurePort, call: CallRunner = (_op, _res, fn) => fn()): RouteWriter {
+  const tables = new Map(
+    [tableA, tableB].flatMap((id) => {
+      const ref = parseRouteTableId(id);
+      return ref ? [[idKey(id), ref] as const] : [];
+    }),
+  );
+  return new RouteWriter({
+    port,
+    call,
+    clusterId: "c1",
+    tables,
+    clock,
+    retry: defaultRetryPolicy,
+    logger: silentLogger(),
+  });
+}
+
+function create(cidr: string, table = tableA, service = "vpn/openvpn"): RouteWrite {
+  const target = { id: "10.0.0.4", nodeName: "n" };
+  const owner = { clusterId: "c1", service };
+  return {
+    kind: "create",
+    table,
+    cidr: mustParseCidr(cidr),
+    target,
+    owner,
+    adopt: false,
+    routeExists: false,
+  };
+}
+
+describe("azure route writer", () => {
+  it("runs one write at a time per route table and route tables in parallel", async () => {
+    const port = new MemoryPort();
+    const writer = writerFor(port);
+    const cidrs = ["10.8.0.0/24", "10.8.1.0/24", "10.8.2.0/24"];
+    await Promise.all([
+      ...cidrs.map((c) => writer.apply(create(c))),
+      ...cidrs.map((c) => writer.apply(create(c, tableB))),
+    ]);
+    expect(port.maxActivePerTable).toBe(1);
+    expect(port.maxActive).toBe(2);
+    expect(port.tables.get("a")?.routes.size).toBe(3);
+  });
+
+  it("keeps running a table's queue after one write fails", async () => {
+    const port = new MemoryPort();
+    const writer = writerFor(port);
+    const bad = { ...create("10.8.0.0/24"), target: { id: "fd00::1", nodeName: "n" } };
+    const results = await Promise.allSettled([
+      writer.apply(bad),
+      writer.apply(create("10.8.1.0/24")),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "fulfilled"]);
+    expect(results[0]).toMatchObject({ reason: expect.any(PermanentError) });
+  });
+
+  it("refuses to record a 51st tag, before touching the route", async () => {
+    const port = new MemoryPort();
+    const table = port.tables.get("a");
+    if (table)
+      table.tags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`t${i}`, "v"]));
+    await expect(writerFor(port).apply(create("10.8.0.0/24"))).rejects.toThrow(
+      /already has 50 tags/,
+    );
+    expect(port.puts).toBe(0);
+  });
+
+  it("deletes the route but keeps a record that now names another Service", async () => {
+    const port = new MemoryPort();
+    const writer = writerFor(port);
+    await writer.apply(create("10.8.0.0/24", tableA, "vpn/new-owner"));
+    await writer.apply({
+      ...create("10.8.0.0/24"),
+      kind: "delete",
+      target: undefined,
+      routeExists: true,
+    });
+    expect(port.tables.get("a")).toEqual({
+      tags: { "vrs-c1-10-8-0-0-24": "vpn/new-owner" },
+      routes: new Map(),
+    });
+  });
+
+  it("does not sleep on a Retry-After longer than it may hold the table; the caller retries", async () => {
+    clock.sleeps.length = 0;
+    const throttled = new ThrottledError("slow down", { retryAfterMs: 120_000 });
+    const call: CallRunner = async () => {
+      throw throttled;
+    };
+    await expect(writerFor(new MemoryPort(), call).apply(create("10.8.0.0/24"))).rejects.toBe(
+      throttled,
+    );
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it("refuses route tables it does not manage", async () => {
+    const other = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/routeTables/z";
+    await expect(writerFor(new MemoryPort()).apply(create("10.8.0.0/24", other))).rejects.toThrow(
+      /not one of the route tables this controller manages/,
+    );
+  });
+});

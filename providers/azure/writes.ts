@@ -1,0 +1,170 @@
+import type { Clock } from "../../src/clock.js";
+import { isNotFound, PermanentError } from "../../src/errors.js";
+import type { Logger } from "../../src/observability/logger.js";
+import type { RouteWrite } from "../types.js";
+import { canonicalIp, canonicalPrefix, clusterOfRouteName, routeNameFor } from "./naming.js";
+import type { AzurePort, AzureRouteTable } from "./port.js";
+import { idKey, type ResourceRef } from "./resource-id.js";
+import { type RetryPolicy, withRetries } from "./retry.js";
+import { KeyedSerializer } from "./serial.js";
+import type { CallRunner } from "./targets.js";
+
+/** What the writer needs; `tables` maps idKey(route table id) to its reference. */
+export interface RouteWriterDeps {
+  readonly port: AzurePort;
+  readonly call: CallRunner;
+  readonly clusterId: string;
+  readonly tables: ReadonlyMap<string, ResourceRef>;
+  readonly clock: Clock;
+  readonly retry: RetryPolicy;
+  readonly logger: Logger;
+}
+
+/** Azure's limit of tags per resource; each owned route uses one. */
+const maxTags = 50;
+
+function tagKeyOf(tags: Readonly<Record<string, string>>, name: string): string | undefined {
+  return Object.keys(tags).find((key) => key.toLowerCase() === name.toLowerCase());
+}
+
+/**
+ * Applies route writes one route at a time (never a whole-table PUT), one write at a time per
+ * route table. Create records ownership first (tag, then route), so a crash leaves a record and
+ * not an unowned route; replace is a PUT of the same route name (gapless); delete removes the
+ * route, then the record. Each step retries throttles and conflicts with the injected clock.
+ */
+export class RouteWriter {
+  private readonly serializer = new KeyedSerializer();
+  private readonly deps: RouteWriterDeps;
+
+  constructor(deps: RouteWriterDeps) {
+    this.deps = deps;
+  }
+
+  /** Applies one write; safe to repeat after any error. */
+  async apply(write: RouteWrite): Promise<void> {
+    const key = idKey(write.table);
+    const ref = this.deps.tables.get(key);
+    if (!ref) {
+      throw new PermanentError(
+        `route table ${write.table} is not one of the route tables this controller manages`,
+      );
+    }
+    await this.serializer.run(key, () =>
+      write.kind === "delete" ? this.remove(ref, write) : this.upsert(ref, write),
+    );
+  }
+
+  private async upsert(ref: ResourceRef, write: RouteWrite): Promise<void> {
+    const nextHop = write.target === undefined ? undefined : canonicalIp(write.target.id);
+    if (nextHop === undefined || nextHop.includes(":") !== (write.cidr.family === 6)) {
+      throw new PermanentError(
+        `cannot ${write.kind} ${write.cidr.text} in ${write.table}: next hop ${write.target?.id ?? "(none)"} is not an IPv${write.cidr.family} address`,
+      );
+    }
+    const name = routeNameFor(this.deps.clusterId, write.cidr);
+    if (write.kind === "create" || write.adopt) {
+      await this.retrying(() => this.claim(ref, write, name));
+    }
+    const route = { addressPrefix: write.cidr.text, nextHopIpAddress: nextHop };
+    await this.retrying(() =>
+      this.deps.call("routes.createOrUpdate", `${ref.resourceGroup}/${ref.name}/${name}`, () =>
+        this.deps.port.putRoute(ref, name, route),
+      ),
+    );
+    const past = write.kind === "create" ? "created" : "replaced";
+    this.deps.logger.info(
+      { table: write.table, cidr: write.cidr.text, target: nextHop, route: name },
+      `route ${past}`,
+    );
+  }
+
+  /**
+   * Records ownership. A differently named route for the CIDR is left alone unless adopting
+   * (then it is deleted right before our PUT: Azure allows one route per prefix); another
+   * cluster's route is never taken, adopt or not.
+   */
+  private async claim(ref: ResourceRef, write: RouteWrite, name: string): Promise<void> {
+    const table = await this.readTable(ref);
+    const other = table.routes.find(
+      (r) =>
+        r.name.toLowerCase() !== name && canonicalPrefix(r.addressPrefix)?.text === write.cidr.text,
+    );
+    const otherCluster = other && clusterOfRouteName(other.name, write.cidr);
+    if (other && (!write.adopt || otherCluster !== undefined)) {
+      const whose = otherCluster ? `cluster ${otherCluster}'s` : "not this cluster's";
+      throw new PermanentError(
+        `route ${other.name} in ${write.table} already routes ${write.cidr.text} and is ${whose}; it is left alone${otherCluster ? "" : " (adoptExistingRoutes takes such routes over)"}`,
+      );
+    }
+    await this.setTag(ref, table, name, write.owner.service);
+    if (other === undefined) return;
+    await this.deps.call("routes.delete", `${ref.resourceGroup}/${ref.name}/${other.name}`, () =>
+      this.deps.port.deleteRoute(ref, other.name),
+    );
+    this.deps.logger.info(
+      { table: write.table, cidr: write.cidr.text, route: other.name },
+      "route adopted",
+    );
+  }
+
+  private async remove(ref: ResourceRef, write: RouteWrite): Promise<void> {
+    const name = routeNameFor(this.deps.clusterId, write.cidr);
+    if (write.routeExists) {
+      await this.retrying(async () => {
+        try {
+          await this.deps.call("routes.delete", `${ref.resourceGroup}/${ref.name}/${name}`, () =>
+            this.deps.port.deleteRoute(ref, name),
+          );
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+        }
+      });
+    }
+    await this.retrying(async () => {
+      const table = await this.readTable(ref);
+      const key = tagKeyOf(table.tags, name);
+      if (key !== undefined && table.tags[key] === write.owner.service) {
+        await this.setTag(ref, table, name, undefined);
+      }
+    });
+    this.deps.logger.info(
+      { table: write.table, cidr: write.cidr.text, route: name },
+      "route deleted",
+    );
+  }
+
+  private readTable(ref: ResourceRef): Promise<AzureRouteTable> {
+    return this.deps.call("routeTables.get", `${ref.resourceGroup}/${ref.name}`, () =>
+      this.deps.port.getRouteTable(ref),
+    );
+  }
+
+  /** Sets (or, with undefined, removes) one ownership tag, guarded by the table's etag. */
+  private async setTag(
+    ref: ResourceRef,
+    table: AzureRouteTable,
+    name: string,
+    value: string | undefined,
+  ): Promise<void> {
+    const key = tagKeyOf(table.tags, name);
+    if ((key === undefined ? undefined : table.tags[key]) === value) return;
+    const tags: Record<string, string> = { ...table.tags };
+    if (key !== undefined) delete tags[key];
+    if (value !== undefined) tags[name] = value;
+    if (Object.keys(tags).length > maxTags) {
+      throw new PermanentError(
+        `route table ${ref.resourceGroup}/${ref.name} already has ${maxTags} tags, so ownership of route ${name} cannot be recorded; remove unused tags from it`,
+      );
+    }
+    await this.deps.call("routeTables.updateTags", `${ref.resourceGroup}/${ref.name}`, () =>
+      this.deps.port.updateRouteTableTags(ref, tags, table.etag),
+    );
+  }
+
+  private retrying<T>(step: () => Promise<T>): Promise<T> {
+    return withRetries(step, this.deps.clock, this.deps.retry, (error, attempt, delayMs) => {
+      this.deps.logger.debug({ err: error, attempt, delayMs }, "azure write retried");
+    });
+  }
+}
