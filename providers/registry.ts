@@ -4,6 +4,7 @@ import { ConfigError } from "../src/errors.js";
 import type { Logger } from "../src/observability/logger.js";
 import { createAwsProvider } from "./aws/index.js";
 import { createAzureProvider } from "./azure/index.js";
+import { createGcpProvider } from "./gcp/index.js";
 import type { CallObserver, Provider } from "./types.js";
 
 /** What every provider factory receives besides the configuration. */
@@ -35,8 +36,21 @@ const factories: Record<Config["provider"], Factory> = {
       calls: deps.calls,
     });
   },
-  gcp: () => {
-    throw new ConfigError("--provider gcp: the GCP provider is not available in this build");
+  gcp: (config, deps) => {
+    const { project, network } = config.gcp;
+    if (project === undefined || network === undefined) {
+      throw new ConfigError("--gcp-project and --gcp-network are required with --provider gcp");
+    }
+    return createGcpProvider({
+      clusterId: config.clusterId,
+      project,
+      network,
+      routePriority: config.gcp.routePriority,
+      endpoint: config.gcp.endpoint,
+      clock: deps.clock,
+      logger: deps.logger.child({ component: "gcp" }),
+      calls: deps.calls,
+    });
   },
   azure: (config, deps) =>
     createAzureProvider({

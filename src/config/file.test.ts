@@ -244,7 +244,7 @@ gcp: { routePriority: 500 }
     [
       "a number where a word belongs",
       "log: { level: 3 }",
-      "log.level (config file /etc/vpc-route-sync/config.yaml): expected one of trace, debug, info, warn, error, fatal, got the number 3",
+      "log.level (config file /etc/vpc-route-sync/config.yaml): expected one of trace, debug, info, warn, error, fatal, silent, got the number 3",
     ],
     [
       "a host-bits CIDR",

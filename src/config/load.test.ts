@@ -400,12 +400,12 @@ describe("loadConfig problems", () => {
     [
       "the log level is unknown",
       { logLevel: "verbose" },
-      '--log-level (VRS_LOG_LEVEL): "verbose" is not one of trace, debug, info, warn, error, fatal; use one of those',
+      '--log-level (VRS_LOG_LEVEL): "verbose" is not one of trace, debug, info, warn, error, fatal, silent; use one of those',
     ],
     [
       "the log level is upper case",
       { logLevel: "DEBUG" },
-      '--log-level (VRS_LOG_LEVEL): "DEBUG" is not one of trace, debug, info, warn, error, fatal (did you mean debug?); use one of those',
+      '--log-level (VRS_LOG_LEVEL): "DEBUG" is not one of trace, debug, info, warn, error, fatal, silent (did you mean debug?); use one of those',
     ],
   ] satisfies [string, Record<string, unknown>, string][])(
     "explains when %s",

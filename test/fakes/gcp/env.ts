@@ -1,0 +1,41 @@
+import type { Clock } from "../../../src/clock.js";
+import type { FakeComputeState } from "./state.js";
+
+/** Timings the tests tune; read on every request, so changes apply at once. */
+export interface FakeTimings {
+  /** How long a new operation stays PENDING. */
+  pendingMs: number;
+  /** How long it then stays RUNNING before DONE (when its effect applies). */
+  runningMs: number;
+  /** Longest a `wait` call blocks before answering with a not-yet-DONE operation (real: ~2 min). */
+  waitMaxMs: number;
+  /** How often a blocked `wait` re-checks the operation. */
+  waitPollMs: number;
+}
+
+/** What every handler works on. */
+export interface FakeEnv {
+  readonly state: FakeComputeState;
+  readonly clock: Clock;
+  readonly timings: FakeTimings;
+  /** Principal shown as the operations' `user`. */
+  readonly user: string;
+}
+
+/** A parsed request as handlers see it. */
+export interface FakeRequest {
+  /** Path parameters from the URL template, e.g. `{ project, route }`. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly body: unknown;
+}
+
+/** One REST method of the fake: returns the JSON resource or throws an ApiFailure. */
+export type Handler = (env: FakeEnv, request: FakeRequest) => unknown;
+
+/** Reads a path parameter the router guarantees to have matched. */
+export function param(request: FakeRequest, name: string): string {
+  const value = request.params[name];
+  if (value === undefined) throw new Error(`route template has no {${name}}`);
+  return value;
+}
