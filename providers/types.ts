@@ -40,6 +40,8 @@ export interface RouteWrite {
   readonly adopt: boolean;
   /** For delete: false when only the ownership record remains. */
   readonly routeExists: boolean;
+  /** For create/replace: the ownership record must be (re)written; false for a plain move, saving a call. */
+  readonly ownerChanged: boolean;
 }
 
 /**

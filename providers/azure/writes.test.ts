@@ -126,6 +126,7 @@ function create(cidr: string, table = tableA, service = "vpn/openvpn"): RouteWri
     owner,
     adopt: false,
     routeExists: false,
+    ownerChanged: true,
   };
 }
 

@@ -44,6 +44,7 @@ const write = (extra: Partial<RouteWrite> = {}): RouteWrite => ({
   owner,
   adopt: false,
   routeExists: false,
+  ownerChanged: true,
   ...extra,
 });
 

@@ -14,6 +14,7 @@ const action = (kind: Action["kind"], table: string): Action => ({
   owner: { clusterId: "c1", service: "vpn/openvpn" },
   adopt: false,
   routeExists: true,
+  ownerChanged: false,
   reason: "moving from eni-a to node node-b",
 });
 

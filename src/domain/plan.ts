@@ -21,6 +21,8 @@ export interface Action {
   readonly adopt: boolean;
   /** False when only the ownership record is left to remove (its route is already gone). */
   readonly routeExists: boolean;
+  /** True when the ownership record must be written (create, adoption, a new owning Service); a plain move keeps it. */
+  readonly ownerChanged: boolean;
   /** Sentence explaining the decision, shown by `plan` and in logs and Events. */
   readonly reason: string;
 }

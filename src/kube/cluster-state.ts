@@ -158,8 +158,8 @@ export class ClusterState {
   }
 
   /** Starts every informer; they run until the signal aborts. */
-  start(signal: AbortSignal): Promise<void[]> {
-    return Promise.all([...this.informers, ...this.sliceInformers].map((i) => i.run(signal)));
+  async start(signal: AbortSignal): Promise<void> {
+    await Promise.all([...this.informers, ...this.sliceInformers].map((i) => i.run(signal)));
   }
 
   /** True once every informer has listed at least once. */

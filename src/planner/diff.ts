@@ -37,6 +37,10 @@ function action(
     owner: fields.owner,
     adopt: fields.adopt ?? false,
     routeExists: observed?.exists ?? false,
+    ownerChanged:
+      (kind === "create" || kind === "replace") &&
+      (observed?.owner?.clusterId !== fields.owner.clusterId ||
+        observed?.owner?.service !== fields.owner.service),
     reason: fields.reason,
   };
 }

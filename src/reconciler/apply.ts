@@ -43,6 +43,7 @@ function toWrite(action: Action): RouteWrite {
     owner: action.owner,
     adopt: action.adopt,
     routeExists: action.routeExists,
+    ownerChanged: action.ownerChanged,
   };
 }
 

@@ -3,9 +3,18 @@ import { VirtualClock } from "../../test/unit/fixtures/clock.js";
 import { WriteRateLimiter } from "./rate-limiter.js";
 
 describe("WriteRateLimiter", () => {
-  it("lets a burst through, then spaces writes at the configured rate", async () => {
+  it("gives ten seconds' worth of writes as the default burst", async () => {
     const clock = new VirtualClock();
     const limiter = new WriteRateLimiter(2, clock);
+    for (let i = 0; i < 20; i++) await limiter.acquire();
+    expect(clock.now).toBe(0);
+    await limiter.acquire();
+    expect(clock.now).toBe(500);
+  });
+
+  it("lets a burst through, then spaces writes at the configured rate", async () => {
+    const clock = new VirtualClock();
+    const limiter = new WriteRateLimiter(2, clock, 2);
     const times: number[] = [];
     for (let i = 0; i < 6; i++) {
       await limiter.acquire();

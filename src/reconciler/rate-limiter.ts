@@ -12,7 +12,12 @@ export class WriteRateLimiter {
   private readonly clock: Clock;
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(ratePerSecond: number, clock: Clock, burst = Math.max(1, Math.ceil(ratePerSecond))) {
+  /** The default burst is ten seconds' worth of writes, so one move of a few tables never waits. */
+  constructor(
+    ratePerSecond: number,
+    clock: Clock,
+    burst = Math.max(1, Math.ceil(ratePerSecond * 10)),
+  ) {
     this.ratePerSecond = ratePerSecond;
     this.burst = burst;
     this.clock = clock;

@@ -93,6 +93,7 @@ export async function reconcilePass(
   for (const r of [...observation.refusals, ...plan.refusals])
     deps.metrics.refusals.inc({ reason: r.reason });
   let results: ActionResult[] = [];
+  const resolved = observation.resolved;
   if (deps.dryRun) {
     for (const a of writes) {
       log.info(
@@ -148,7 +149,7 @@ export async function reconcilePass(
     refusals: observation.refusals,
     results,
     dryRun: deps.dryRun,
-    targets: observation.resolved,
+    targets: resolved,
     records: observation.records,
   });
   if (deps.dryRun || deps.mayWrite()) {
@@ -174,21 +175,25 @@ export async function reconcilePass(
   return { status, plan, results };
 }
 
+/** Turns forwarding on for the targets about to receive routes; returns the ids now enabled. */
 async function enableForwarding(
   deps: ReconcilerDeps,
   observation: Observation,
   targetIds: (string | undefined)[],
   log: Logger,
-) {
+): Promise<Set<string>> {
   const wanted = new Set(targetIds);
+  const enabled = new Set<string>();
   for (const target of observation.resolved.values()) {
     if (!wanted.has(target.id) || target.forwarding.state !== "disabled") continue;
     try {
       deps.assertMayWrite();
       await deps.provider.enableForwarding(target);
+      enabled.add(target.id);
       log.info({ target: target.id, node: target.nodeName }, "forwarding enabled");
     } catch (error) {
       log.warn({ err: error, target: target.id }, "forwarding not enabled");
     }
   }
+  return enabled;
 }

@@ -50,7 +50,7 @@ describe("controller with the AWS provider (LocalStack + kube-apiserver)", () =>
     await s.objects.setEndpoints(s.namespace, "openvpn", [
       { nodeName: s.node(0).name, address: "10.244.0.5" },
     ]);
-    await s.startController();
+    await s.startController({ awsManageSourceDestCheck: "true" });
     await s.routesConverge(s.node(0).eniId);
     const core = s.kubeConfig.makeApiClient(CoreV1Api);
     await s.eventually(async () => {
@@ -64,6 +64,31 @@ describe("controller with the AWS provider (LocalStack + kube-apiserver)", () =>
     expect((await eventReasons(s, "openvpn")).some((e) => e.startsWith("RoutesProgrammed"))).toBe(
       true,
     );
+  });
+
+  it("reports ForwardingDisabled while the target ENI checks source/destination", async () => {
+    const s = await scenario();
+    await s.objects.createService(s.namespace, "openvpn", {
+      "vpc-route-sync.io/cidrs": "10.8.0.0/24",
+    });
+    await s.objects.setEndpoints(s.namespace, "openvpn", [
+      { nodeName: s.node(0).name, address: "10.244.0.5" },
+    ]);
+    await s.startController();
+    await s.routesConverge(s.node(0).eniId);
+    await s.eventually(
+      async () =>
+        (await eventReasons(s, "openvpn")).some(
+          (e) => e.startsWith("ForwardingDisabled") && e.includes(s.node(0).eniId),
+        ),
+      "a ForwardingDisabled event naming the ENI",
+    );
+    const svc = await s.kubeConfig
+      .makeApiClient(CoreV1Api)
+      .readNamespacedService({ namespace: s.namespace, name: "openvpn" });
+    expect(
+      svc.status?.conditions?.find((c) => c.type === "vpc-route-sync.io/RoutesProgrammed")?.reason,
+    ).toBe("ForwardingDisabled");
   });
 
   it("moves every table to the new node, then makes no writes in steady state", async () => {

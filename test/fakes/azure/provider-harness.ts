@@ -137,5 +137,6 @@ export function routeWrite(
     owner,
     adopt: false,
     routeExists: kind !== "create",
+    ownerChanged: kind !== "delete",
   };
 }

@@ -95,6 +95,7 @@ export function routeWrite(
     owner: { clusterId: "prod", service: "vpn/openvpn" },
     adopt: false,
     routeExists: kind !== "create",
+    ownerChanged: kind !== "delete",
     ...extra,
   };
 }
