@@ -106,8 +106,15 @@ describe("vpc-route-sync CLI against LocalStack + kube-apiserver", () => {
       return { child, port };
     });
     await s.routesConverge(s.node(0).eniId, "10.8.0.0/24", 30_000);
+    for (const p of procs) {
+      await s.eventually(
+        async () =>
+          (await fetch(`http://127.0.0.1:${p.port}/healthz`).catch(() => undefined))?.ok === true,
+        `replica on port ${p.port} serves /healthz`,
+      );
+    }
     const leaders = await Promise.all(procs.map((p) => metric(p.port, "vpc_route_sync_leader")));
-    expect(leaders.sort()).toEqual([0, 1]);
+    expect([...leaders].sort()).toEqual([0, 1]);
     const leader = procs.find((_, i) => leaders[i] === 1) ?? procs[0];
     const standby = procs.find((p) => p !== leader);
     if (!leader || !standby) throw new Error("expected two processes");

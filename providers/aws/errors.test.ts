@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import {
+  ConflictError,
+  NotFoundError,
+  PermanentError,
+  ThrottledError,
+  TransientError,
+  VrsError,
+} from "../../src/errors.js";
+import { awsServiceError } from "../../test/fakes/aws/service-error.js";
+import { awsErrorCode, awsErrorMessage, toAwsError } from "./errors.js";
+
+const networkError = (code: string, name = "Error") =>
+  Object.assign(new Error(`connect ${code} 127.0.0.1:1`), {
+    name,
+    code,
+    $metadata: { attempts: 1 },
+  });
+
+describe("toAwsError", () => {
+  it.each([
+    ["RequestLimitExceeded", 503, ThrottledError],
+    ["Throttling", 400, ThrottledError],
+    ["ThrottlingException", 400, ThrottledError],
+    ["EC2ThrottledException", 400, ThrottledError],
+    ["TooManyRequestsException", 429, ThrottledError],
+    ["SomethingNew", 429, ThrottledError],
+    ["InvalidRouteTableID.NotFound", 400, NotFoundError],
+    ["InvalidNetworkInterfaceID.NotFound", 400, NotFoundError],
+    ["InvalidRoute.NotFound", 400, NotFoundError],
+    ["InvalidVpcID.NotFound", 400, NotFoundError],
+    ["RouteAlreadyExists", 400, ConflictError],
+    ["IncorrectState", 400, ConflictError],
+    ["IncorrectInstanceState", 400, ConflictError],
+    ["ConcurrentTagAccess", 400, ConflictError],
+    ["InternalError", 500, TransientError],
+    ["InternalFailure", 500, TransientError],
+    ["ServiceUnavailable", 503, TransientError],
+    ["Unavailable", 503, TransientError],
+    ["SomethingNew", 502, TransientError],
+    ["RequestExpired", 400, TransientError],
+    ["UnauthorizedOperation", 403, PermanentError],
+    ["AuthFailure", 401, PermanentError],
+    ["InvalidParameterValue", 400, PermanentError],
+    ["InvalidParameterCombination", 400, PermanentError],
+    ["InvalidParameter", 400, PermanentError],
+    ["MissingParameter", 400, PermanentError],
+    ["RouteLimitExceeded", 400, PermanentError],
+    ["TagLimitExceeded", 400, PermanentError],
+    ["SomethingNew", 400, PermanentError],
+    ["InternalFailure", 501, PermanentError],
+  ])("maps %s (HTTP %i) to %o", (code, status, type) => {
+    const sdk = awsServiceError(code, `the message for ${code}`, status);
+    const mapped = toAwsError(sdk, "CreateRoute", "route 10.8.0.0/24 in rtb-1");
+    expect(mapped).toBeInstanceOf(type);
+    expect(mapped.message).toContain("CreateRoute");
+    expect(mapped.message).toContain("route 10.8.0.0/24 in rtb-1");
+    expect(mapped.message).toContain(code);
+    expect(mapped.message).toContain(`the message for ${code}`);
+    expect(mapped.cause).toBe(sdk);
+  });
+
+  it("marks retryable kinds retryable and permanent ones not", () => {
+    const of = (code: string, status = 400) =>
+      toAwsError(awsServiceError(code, "m", status), "Op", "r");
+    expect(of("RequestLimitExceeded").retryable).toBe(true);
+    expect(of("InvalidRoute.NotFound").retryable).toBe(true);
+    expect(of("RouteAlreadyExists").retryable).toBe(true);
+    expect(of("InternalError", 500).retryable).toBe(true);
+    expect(of("UnauthorizedOperation", 403).retryable).toBe(false);
+  });
+
+  it.each(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN"])(
+    "maps the network error %s to a TransientError",
+    (code) => {
+      const mapped = toAwsError(networkError(code), "DescribeRouteTables", "route tables");
+      expect(mapped).toBeInstanceOf(TransientError);
+      expect(mapped.message).toContain(code);
+    },
+  );
+
+  it("maps the SDK's request timeout to a TransientError", () => {
+    const timeout = networkError("ETIMEDOUT", "TimeoutError");
+    expect(toAwsError(timeout, "DescribeVpcs", "VPCs")).toBeInstanceOf(TransientError);
+  });
+
+  it("names the IAM permission to grant for UnauthorizedOperation", () => {
+    const sdk = awsServiceError("UnauthorizedOperation", "You are not authorized", 403);
+    const mapped = toAwsError(sdk, "ReplaceRoute", "route 10.8.0.0/24 in rtb-1");
+    expect(mapped.message).toContain("ec2:ReplaceRoute");
+    expect(mapped.message).toContain("deploy/iam");
+  });
+
+  it("explains the tag limit in terms of managed CIDRs", () => {
+    const sdk = awsServiceError("TagLimitExceeded", "The maximum number of Tags", 400);
+    expect(toAwsError(sdk, "CreateTags", "rtb-1").message).toMatch(/ownership tag/);
+  });
+
+  it("reports missing credentials as permanent with the fix", () => {
+    const error = Object.assign(new Error("Could not load credentials from any providers"), {
+      name: "CredentialsProviderError",
+    });
+    const mapped = toAwsError(error, "DescribeRouteTables", "route tables");
+    expect(mapped).toBeInstanceOf(PermanentError);
+    expect(mapped.message).toMatch(/IRSA/);
+  });
+
+  it("treats programming errors as permanent and other unknown errors as transient", () => {
+    expect(toAwsError(new TypeError("x is undefined"), "Op", "r")).toBeInstanceOf(PermanentError);
+    expect(toAwsError(new Error("socket hang up"), "Op", "r")).toBeInstanceOf(TransientError);
+  });
+
+  it("passes typed errors through unchanged", () => {
+    const typed = new ConflictError("already typed");
+    expect(toAwsError(typed, "Op", "r")).toBe(typed);
+  });
+});
+
+describe("awsErrorCode", () => {
+  it("reads the code of an SDK error, also through a typed error's cause", () => {
+    const sdk = awsServiceError("InvalidParameterValue", "There is no route defined");
+    const typed = toAwsError(sdk, "ReplaceRoute", "r");
+    expect(awsErrorCode(sdk)).toBe("InvalidParameterValue");
+    expect(awsErrorCode(typed)).toBe("InvalidParameterValue");
+    expect(awsErrorMessage(typed)).toBe("There is no route defined");
+  });
+
+  it("reads the Node code of a network error and nothing from a plain value", () => {
+    expect(awsErrorCode(networkError("ECONNRESET"))).toBe("ECONNRESET");
+    expect(awsErrorCode("boom")).toBeUndefined();
+    expect(awsErrorCode(new VrsError("PERMANENT", "no cause", false))).toBeUndefined();
+  });
+});
