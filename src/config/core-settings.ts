@@ -93,7 +93,7 @@ export const coreSettings = {
     file: "minPrefixLength.v4",
     placeholder: "<bits>",
     group: "Policy",
-    help: `Shortest IPv4 prefix a Service may request, and the shortest allowed CIDR; broader requests are refused. Default: ${defaults.minPrefixLength.v4}.`,
+    help: `Shortest IPv4 prefix a Service may request; broader requests are refused. Default: ${defaults.minPrefixLength.v4}.`,
     parser: integer(1, 32),
   }),
   minPrefixLengthV6: defineSetting({
