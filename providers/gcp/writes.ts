@@ -121,7 +121,19 @@ export class RouteWriter {
     ];
     try {
       const operation = await port.insertRoute(network.project, route, this.requestIdFor(seed));
+      const doneAtOnce = operation.status === "DONE";
       await awaitOperation(port, network.project, operation, `insert route ${route.name}`, wait);
+      // Compute honours a requestId for at least 60 minutes: a route inserted again after its
+      // deletion gets the first, long finished operation back and nothing is inserted. Check, and
+      // insert once more under an id salted with that operation's name.
+      if (doneAtOnce && !(await this.isAlreadyInPlace(route))) {
+        const again = await port.insertRoute(
+          network.project,
+          route,
+          requestId(...seed, `after ${operation.name}`),
+        );
+        await awaitOperation(port, network.project, again, `insert route ${route.name}`, wait);
+      }
     } catch (error) {
       if (
         hasReason(error, "alreadyExists", "RESOURCE_ALREADY_EXISTS") &&

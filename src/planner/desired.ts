@@ -3,6 +3,7 @@ import type { Refusal, ServiceNote } from "../domain/plan.js";
 import type { DesiredRoute, ObservedTable, RouteTarget } from "../domain/route.js";
 import type { ServiceIntent, ServiceKey } from "../domain/service.js";
 import { isOurs } from "./ownership.js";
+import { PairMap } from "./pair-map.js";
 import { type CidrPolicy, checkCidr } from "./policy.js";
 import { selectTarget } from "./target-selection.js";
 
@@ -24,15 +25,10 @@ export interface PlanInput {
 /** Desired state: routes to program, pairs to hold as they are, and what to tell each Service. */
 export interface DesiredState {
   readonly routes: readonly DesiredRoute[];
-  /** `table|cidr` pairs whose owned route is kept unchanged, with the reason. */
-  readonly held: ReadonlyMap<string, string>;
+  /** (table, CIDR) pairs whose owned route is kept unchanged, with the reason. */
+  readonly held: PairMap<string>;
   readonly refusals: readonly Refusal[];
   readonly notes: readonly ServiceNote[];
-}
-
-/** Key of a (route table, CIDR) pair. */
-export function pairKey(table: string, cidr: string): string {
-  return `${table}|${cidr}`;
 }
 
 const byAge = (a: ServiceIntent, b: ServiceIntent): number =>
@@ -55,28 +51,30 @@ export function computeDesired(input: PlanInput): DesiredState {
   const managedSet = new Set(managed);
   const refusals: Refusal[] = [];
   const notes: ServiceNote[] = [];
-  const held = new Map<string, string>();
+  const held = new PairMap<string>();
   const routes: DesiredRoute[] = [];
-  const claims = new Map<string, ServiceKey>();
-  const ownedBy = new Map<
-    ServiceKey,
-    { table: string; cidr: string; targetId: string | undefined }[]
-  >();
+  const claims = new PairMap<ServiceKey>();
+  // Votes: how many of each Service's current routes point at each target (for stickiness).
+  const votes = new Map<ServiceKey, Map<string, number>>();
   for (const table of input.tables) {
     for (const route of table.routes) {
-      if (!isOurs(route, input.clusterId) || route.owner === undefined) continue;
-      const list = ownedBy.get(route.owner.service) ?? [];
-      list.push({
-        table: table.id,
-        cidr: route.cidr,
-        targetId: route.exists ? route.targetId : undefined,
-      });
-      ownedBy.set(route.owner.service, list);
+      if (!route.exists || route.targetId === undefined || route.owner === undefined) continue;
+      if (!isOurs(route, input.clusterId)) continue;
+      let perTarget = votes.get(route.owner.service);
+      if (perTarget === undefined) {
+        perTarget = new Map();
+        votes.set(route.owner.service, perTarget);
+      }
+      perTarget.set(route.targetId, (perTarget.get(route.targetId) ?? 0) + 1);
     }
   }
   const freeze = (service: ServiceKey, reason: string) => {
-    for (const owned of ownedBy.get(service) ?? [])
-      held.set(pairKey(owned.table, owned.cidr), reason);
+    for (const table of input.tables) {
+      for (const route of table.routes) {
+        if (route.owner?.service === service && isOurs(route, input.clusterId))
+          held.set(table.id, route.cidr, reason);
+      }
+    }
   };
   for (const service of input.frozen)
     freeze(service, "annotation is invalid; routes are left as they are");
@@ -97,15 +95,16 @@ export function computeDesired(input: PlanInput): DesiredState {
         refused.push({ service: intent.key, reason: verdict.reason, message: verdict.message });
     }
     const tables = intent.routeTables ?? managed;
-    const pairs = intent.cidrs.flatMap((cidr) => tables.map((table) => ({ table, cidr })));
     if (refused.length === 0) {
-      for (const { table, cidr } of pairs) {
-        const holder = claims.get(pairKey(table, cidr.text));
-        if (holder === undefined) continue;
+      for (const cidr of intent.cidrs) {
+        const taken = tables.filter((table) => claims.get(table, cidr.text) !== undefined);
+        const first = taken[0];
+        if (first === undefined) continue;
+        const more = taken.length > 1 ? ` (and ${taken.length - 1} more route table(s))` : "";
         refused.push({
           service: intent.key,
           reason: "RouteConflict",
-          message: `${cidr.text} in ${table} is already requested by the older Service ${holder}; remove it from one of them`,
+          message: `${cidr.text} in ${first}${more} is already requested by the older Service ${claims.get(first, cidr.text)}; remove it from one of them`,
         });
       }
     }
@@ -115,22 +114,27 @@ export function computeDesired(input: PlanInput): DesiredState {
       freeze(intent.key, "request refused; routes are left as they are");
       continue;
     }
-    for (const { table, cidr } of pairs) claims.set(pairKey(table, cidr.text), intent.key);
-    if (pairs.length === 0) continue;
-    const families = [...new Set(pairs.map((p) => p.cidr.family))].sort() as IpFamily[];
-    const current = (ownedBy.get(intent.key) ?? []).flatMap((o) =>
-      o.targetId === undefined ? [] : [o.targetId],
+    for (const cidr of intent.cidrs)
+      for (const table of tables) claims.set(table, cidr.text, intent.key);
+    if (intent.cidrs.length === 0 || tables.length === 0) continue;
+    const families = [...new Set(intent.cidrs.map((c) => c.family))].sort() as IpFamily[];
+    const choice = selectTarget(
+      intent.endpoints,
+      families,
+      input.targets,
+      votes.get(intent.key) ?? new Map(),
     );
-    const choice = selectTarget(intent.endpoints, families, input.targets, current);
     if (choice.kind === "node") {
-      for (const { table, cidr } of pairs) {
+      for (const cidr of intent.cidrs) {
         const target = choice.targets.get(cidr.family);
-        if (target !== undefined) routes.push({ table, cidr, target, service: intent.key });
+        if (target === undefined) continue;
+        for (const table of tables) routes.push({ table, cidr, target, service: intent.key });
       }
       continue;
     }
     const holdAll = (reason: string) => {
-      for (const { table, cidr } of pairs) held.set(pairKey(table, cidr.text), reason);
+      for (const cidr of intent.cidrs)
+        for (const table of tables) held.set(table, cidr.text, reason);
     };
     if (choice.kind === "unresolved") {
       notes.push({

@@ -1,7 +1,7 @@
 import type { Action, ActionKind } from "../domain/plan.js";
 import type { DesiredRoute, ObservedRoute, ObservedTable, RouteOwner } from "../domain/route.js";
-import { pairKey } from "./desired.js";
 import { classifyOwnership, mayDelete } from "./ownership.js";
+import { PairMap } from "./pair-map.js";
 
 /** Inputs of the diff besides the desired routes. */
 export interface DiffInput {
@@ -9,98 +9,114 @@ export interface DiffInput {
   readonly adoptExistingRoutes: boolean;
   readonly tables: readonly ObservedTable[];
   readonly desired: readonly DesiredRoute[];
-  readonly held: ReadonlyMap<string, string>;
+  readonly held: PairMap<string>;
 }
 
+/** Builds an action with positional fields: planning 100,000 pairs cannot afford spread objects. */
 function action(
   kind: ActionKind,
-  fields: {
-    table: string;
-    cidr: string;
-    service: string;
-    owner: RouteOwner;
-    observed: ObservedRoute | undefined;
-    desired?: DesiredRoute | undefined;
-    adopt?: boolean;
-    reason: string;
-  },
+  table: string,
+  cidr: string,
+  owner: RouteOwner,
+  observed: ObservedRoute | undefined,
+  target: DesiredRoute["target"] | undefined,
+  reason: string,
+  adopt = false,
 ): Action {
-  const { observed } = fields;
+  const exists = observed?.exists === true;
+  const writesRoute = kind === "create" || kind === "replace";
   return {
     kind,
-    table: fields.table,
-    cidr: fields.cidr,
-    service: fields.service,
-    target: kind === "delete" || kind === "conflict" ? undefined : fields.desired?.target,
-    currentTargetId: observed?.exists ? observed.targetId : undefined,
-    currentTargetDescription: observed?.exists ? observed.targetDescription : undefined,
-    owner: fields.owner,
-    adopt: fields.adopt ?? false,
-    routeExists: observed?.exists ?? false,
+    table,
+    cidr,
+    service: owner.service,
+    target: kind === "delete" || kind === "conflict" ? undefined : target,
+    currentTargetId: exists ? observed?.targetId : undefined,
+    currentTargetDescription: exists ? observed?.targetDescription : undefined,
+    owner,
+    adopt,
+    routeExists: exists,
     ownerChanged:
-      (kind === "create" || kind === "replace") &&
-      (observed?.owner?.clusterId !== fields.owner.clusterId ||
-        observed?.owner?.service !== fields.owner.service),
-    reason: fields.reason,
+      writesRoute &&
+      (observed?.owner?.clusterId !== owner.clusterId ||
+        observed?.owner?.service !== owner.service),
+    reason,
   };
 }
 
-function planDesired(d: DesiredRoute, o: ObservedRoute | undefined, input: DiffInput): Action {
-  const owner: RouteOwner = { clusterId: input.clusterId, service: d.service };
-  const base = {
-    table: d.table,
-    cidr: d.cidr.text,
-    service: d.service,
-    owner,
-    observed: o,
-    desired: d,
-  };
-  const heldReason = input.held.get(pairKey(d.table, d.cidr.text));
+function planDesired(
+  d: DesiredRoute,
+  o: ObservedRoute | undefined,
+  owner: RouteOwner,
+  input: DiffInput,
+): Action {
+  const { table, target } = d;
+  const cidr = d.cidr.text;
   if (o === undefined)
-    return action("create", {
-      ...base,
-      reason: `no route yet; routing to node ${d.target.nodeName}`,
-    });
+    return action(
+      "create",
+      table,
+      cidr,
+      owner,
+      o,
+      target,
+      `no route yet; routing to node ${target.nodeName}`,
+    );
   const ownership = classifyOwnership(o, input.clusterId);
   if (ownership === "other-cluster") {
-    return action("conflict", {
-      ...base,
-      reason: `the route belongs to cluster ${JSON.stringify(o.owner?.clusterId)} (Service ${o.owner?.service}); it is never touched`,
-    });
+    const why = `the route belongs to cluster ${JSON.stringify(o.owner?.clusterId)} (Service ${o.owner?.service}); it is never touched`;
+    return action("conflict", table, cidr, owner, o, target, why);
   }
   if (ownership === "unowned") {
     if (!input.adoptExistingRoutes) {
-      return action("conflict", {
-        ...base,
-        reason: `a route to ${o.targetDescription} exists and is not owned by vpc-route-sync; remove it or set adoptExistingRoutes`,
-      });
+      const why = `a route to ${o.targetDescription} exists and is not owned by vpc-route-sync; remove it or set adoptExistingRoutes`;
+      return action("conflict", table, cidr, owner, o, target, why);
     }
-    return action("replace", {
-      ...base,
-      adopt: true,
-      reason: `adopting the existing route to ${o.targetDescription}`,
-    });
+    return action(
+      "replace",
+      table,
+      cidr,
+      owner,
+      o,
+      target,
+      `adopting the existing route to ${o.targetDescription}`,
+      true,
+    );
   }
-  if (heldReason !== undefined)
-    return action("keep", { ...base, desired: undefined, reason: heldReason });
+  const heldReason = input.held.get(table, cidr);
+  if (heldReason !== undefined) return action("keep", table, cidr, owner, o, undefined, heldReason);
   if (!o.exists)
-    return action("create", {
-      ...base,
-      reason: "ownership record found but the route is gone; recreating",
-    });
-  if (o.targetId === d.target.id && o.owner?.service === d.service) {
-    return action("keep", { ...base, reason: `in sync: routed to node ${d.target.nodeName}` });
+    return action(
+      "create",
+      table,
+      cidr,
+      owner,
+      o,
+      target,
+      "ownership record found but the route is gone; recreating",
+    );
+  if (o.targetId === target.id) {
+    if (o.owner?.service === d.service)
+      return action("keep", table, cidr, owner, o, target, "in sync");
+    return action(
+      "replace",
+      table,
+      cidr,
+      owner,
+      o,
+      target,
+      `ownership moves from ${o.owner?.service} to ${d.service}`,
+    );
   }
-  if (o.targetId === d.target.id) {
-    return action("replace", {
-      ...base,
-      reason: `ownership moves from ${o.owner?.service} to ${d.service}`,
-    });
-  }
-  return action("replace", {
-    ...base,
-    reason: `moving from ${o.targetDescription} to node ${d.target.nodeName}`,
-  });
+  return action(
+    "replace",
+    table,
+    cidr,
+    owner,
+    o,
+    target,
+    `moving from ${o.targetDescription} to node ${target.nodeName}`,
+  );
 }
 
 /**
@@ -108,39 +124,37 @@ function planDesired(d: DesiredRoute, o: ObservedRoute | undefined, input: DiffI
  * cluster's ownership record are ever deleted or replaced (or unowned ones, when adoption is on).
  */
 export function diffRoutes(input: DiffInput): Action[] {
-  const observed = new Map<string, ObservedRoute>();
+  const observed = new PairMap<ObservedRoute>();
   for (const table of input.tables) {
     for (const route of table.routes) {
-      const key = pairKey(table.id, route.cidr);
-      const seen = observed.get(key);
+      const seen = observed.get(table.id, route.cidr);
       // A real route wins over a dangling ownership record for the same pair.
-      if (seen === undefined || (!seen.exists && route.exists)) observed.set(key, route);
+      if (seen === undefined || (!seen.exists && route.exists))
+        observed.set(table.id, route.cidr, route);
     }
   }
   const actions: Action[] = [];
-  const desiredKeys = new Set<string>();
+  const owners = new Map<string, RouteOwner>();
   for (const d of input.desired) {
-    const key = pairKey(d.table, d.cidr.text);
-    desiredKeys.add(key);
-    actions.push(planDesired(d, observed.get(key), input));
+    let owner = owners.get(d.service);
+    if (owner === undefined) {
+      owner = { clusterId: input.clusterId, service: d.service };
+      owners.set(d.service, owner);
+    }
+    actions.push(planDesired(d, observed.get(d.table, d.cidr.text), owner, input));
+    // What remains in `observed` afterwards is not desired by anyone.
+    observed.delete(d.table, d.cidr.text);
   }
-  for (const [key, o] of observed) {
-    if (desiredKeys.has(key) || !mayDelete(o, input.clusterId) || o.owner === undefined) continue;
-    const fields = {
-      table: o.table,
-      cidr: o.cidr,
-      service: o.owner.service,
-      owner: o.owner,
-      observed: o,
-    };
-    const heldReason = input.held.get(key);
+  for (const [table, cidr, o] of observed.entries()) {
+    if (!mayDelete(o, input.clusterId) || o.owner === undefined) continue;
+    const heldReason = input.held.get(table, cidr);
     if (heldReason !== undefined) {
-      actions.push(action("keep", { ...fields, reason: heldReason }));
+      actions.push(action("keep", table, cidr, o.owner, o, undefined, heldReason));
     } else {
       const reason = o.exists
         ? `no longer requested by ${o.owner.service}; withdrawing`
         : "stale ownership record without a route; removing it";
-      actions.push(action("delete", { ...fields, reason }));
+      actions.push(action("delete", table, cidr, o.owner, o, undefined, reason));
     }
   }
   return actions;

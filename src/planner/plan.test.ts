@@ -195,9 +195,8 @@ describe("planRoutes", () => {
     });
     const plan = planRoutes(input({ intents: [younger, older] }));
     expect(new Set(plan.actions.map((a) => a.service))).toEqual(new Set(["vpn/a"]));
-    expect(plan.refusals.map((r) => [r.service, r.reason])).toEqual(
-      all.map(() => ["vpn/b", "RouteConflict"]),
-    );
+    expect(plan.refusals.map((r) => [r.service, r.reason])).toEqual([["vpn/b", "RouteConflict"]]);
+    expect(plan.refusals[0]?.message).toContain("and 2 more route table(s)");
   });
 
   it("leaves a frozen Service's routes exactly as they are", () => {

@@ -37,7 +37,8 @@ export function selectTarget(
   endpoints: readonly EndpointInfo[],
   families: readonly IpFamily[],
   targets: ReadonlyMap<string, RouteTarget>,
-  currentTargetIds: readonly string[],
+  /** How many of the Service's current routes point at each target id. */
+  currentVotes: ReadonlyMap<string, number>,
 ): TargetChoice {
   const nodes = eligibleNodes(endpoints);
   if (nodes.length === 0) return { kind: "no-ready-endpoint" };
@@ -55,7 +56,8 @@ export function selectTarget(
   let bestVotes = 0;
   for (const candidate of resolved) {
     const ids = new Set([...candidate.perFamily.values()].map((t) => t.id));
-    const votes = currentTargetIds.filter((id) => ids.has(id)).length;
+    let votes = 0;
+    for (const id of ids) votes += currentVotes.get(id) ?? 0;
     if (votes > bestVotes) {
       best = candidate;
       bestVotes = votes;

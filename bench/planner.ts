@@ -1,0 +1,99 @@
+import { cpus } from "node:os";
+import { mustParseCidr } from "../src/domain/cidr.js";
+import type { ObservedRoute, ObservedTable, RouteTarget } from "../src/domain/route.js";
+import type { ServiceIntent } from "../src/domain/service.js";
+import { planRoutes } from "../src/planner/plan.js";
+import { targetKey } from "../src/planner/target-selection.js";
+import { type BenchResult, writeResult } from "./results.js";
+import { summarize } from "./stats.js";
+
+/**
+ * Planner benchmark: 1,000 route tables x 100 CIDRs (100,000 routes), half of them moving, so
+ * every kind of action is produced. Target: <= 50 ms per plan.
+ */
+export async function benchPlanner(
+  options: { tables?: number; cidrs?: number; iterations?: number } = {},
+): Promise<BenchResult> {
+  const started = Date.now();
+  const tableCount = options.tables ?? 1000;
+  const cidrCount = options.cidrs ?? 100;
+  const iterations = options.iterations ?? 30;
+  const cidrs = Array.from(
+    { length: cidrCount },
+    (_, i) => `10.${8 + Math.floor(i / 256)}.${i % 256}.0/24`,
+  );
+  const intents: ServiceIntent[] = Array.from({ length: 10 }, (_, s) => ({
+    key: `vpn/svc-${s}`,
+    createdAt: `2026-01-0${1 + (s % 9)}T00:00:00Z`,
+    cidrs: cidrs.slice(s * (cidrCount / 10), (s + 1) * (cidrCount / 10)).map(mustParseCidr),
+    routeTables: undefined,
+    onNoEndpoint: "keep",
+    endpoints: [
+      { address: "10.244.0.5", nodeName: `node-${s % 3}`, ready: true, terminating: false },
+    ],
+  }));
+  const tables: ObservedTable[] = Array.from({ length: tableCount }, (_, t) => {
+    const id = `rtb-${t.toString(16).padStart(17, "0")}`;
+    const routes: ObservedRoute[] = cidrs.map((cidr, i) => ({
+      table: id,
+      cidr,
+      targetId: (i + t) % 2 === 0 ? `eni-${Math.floor(i / (cidrCount / 10)) % 3}` : "eni-old",
+      targetDescription: "eni",
+      owner: { clusterId: "bench", service: `vpn/svc-${Math.floor(i / (cidrCount / 10))}` },
+      exists: true,
+    }));
+    return { id, routes };
+  });
+  const targets = new Map<string, RouteTarget>();
+  for (let n = 0; n < 3; n++)
+    targets.set(targetKey(`node-${n}`, 4), { id: `eni-${n}`, nodeName: `node-${n}` });
+  const input = {
+    clusterId: "bench",
+    policy: {
+      allowedCidrs: [mustParseCidr("10.0.0.0/8")],
+      minPrefixLength: { v4: 16, v6: 48 },
+      refused: [],
+      ipv6Supported: true,
+    },
+    adoptExistingRoutes: false,
+    intents,
+    frozen: [],
+    tables,
+    targets,
+  };
+  const times: number[] = [];
+  let actions = 0;
+  for (let i = 0; i < iterations + 3; i++) {
+    const t0 = performance.now();
+    const plan = planRoutes(input);
+    const ms = performance.now() - t0;
+    if (i >= 3) times.push(ms);
+    actions = plan.actions.length;
+  }
+  const s = summarize(times);
+  const result: BenchResult = {
+    suite: "planner",
+    title: `Planner: ${tableCount} route tables x ${cidrCount} CIDRs`,
+    startedAt: new Date(started).toISOString(),
+    durationSeconds: Math.round((Date.now() - started) / 100) / 10,
+    machine: { cpus: cpus().length, node: process.version, platform: process.platform },
+    targets: [
+      {
+        name: "time per plan (p50 / p99)",
+        target: "<= 50 ms",
+        measured: `${s.p50} ms / ${s.p99} ms`,
+        met: s.p99 <= 50,
+      },
+    ],
+    data: {
+      tables: tableCount,
+      cidrs: cidrCount,
+      routes: tableCount * cidrCount,
+      actions,
+      iterations,
+      ms: s,
+    },
+  };
+  await writeResult(result);
+  return result;
+}

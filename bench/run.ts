@@ -1,0 +1,42 @@
+import { benchPlanner } from "./planner.js";
+import type { BenchResult } from "./results.js";
+
+/** Every benchmark suite by name; `npm run bench -- <name>...` runs a subset. */
+const suites: Record<string, () => Promise<BenchResult>> = {
+  planner: () => benchPlanner(),
+};
+
+async function main(): Promise<number> {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+  const names = wanted.length > 0 ? wanted : Object.keys(suites);
+  const unknown = names.filter((n) => !(n in suites));
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `unknown benchmark(s) ${unknown.join(", ")}; choose from ${Object.keys(suites).join(", ")}\n`,
+    );
+    return 2;
+  }
+  for (const name of names) {
+    process.stdout.write(`\n== ${name} ==\n`);
+    const result = await suites[name]?.();
+    for (const t of result?.targets ?? []) {
+      process.stdout.write(
+        `  ${t.met ? "met " : "MISS"}  ${t.name}: ${t.measured} (target ${t.target})\n`,
+      );
+    }
+  }
+  process.stdout.write("\nresults: bench/results/*.json and bench/results/summary.md\n");
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);
