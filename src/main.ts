@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { Command, Option } from "commander";
+import { runAgent } from "./cli/agent.js";
 import { runController } from "./cli/controller.js";
 import { runDemo } from "./cli/demo.js";
 import { runPlan } from "./cli/plan.js";
 import { packageVersion, runVersion } from "./cli/version.js";
+import { loadAgentOptions } from "./config/agent.js";
 import { loadConfig } from "./config/load.js";
 import { addConfigOptions } from "./config/options.js";
 import { errorMessage, isConfigError } from "./errors.js";
@@ -42,6 +44,17 @@ async function main(argv: string[]): Promise<number> {
     "plan",
   ).action(async (options: Record<string, unknown>) => {
     exitCode = await runPlan(config(options), options.output === "json" ? "json" : "table");
+  });
+
+  addConfigOptions(
+    program
+      .command("agent")
+      .description(
+        "node agent (DaemonSet): kernel routes to the VPN Pod's node and optional MASQUERADE, for kubenet, bare metal and the last hop",
+      ),
+    "agent",
+  ).action(async (options: Record<string, unknown>) => {
+    exitCode = await runAgent(loadAgentOptions({ options, env: process.env }));
   });
 
   program

@@ -13,6 +13,9 @@ export interface AgentService {
   readonly endpoints: readonly EndpointInfo[];
 }
 
+/** A Service as the informers keep it, before its endpoints are joined in. */
+export type AgentServiceRecord = Omit<AgentService, "endpoints">;
+
 /** Syntactically valid requests, the Services whose state must not change, and why. */
 export interface AgentIntents {
   readonly intents: readonly ServiceIntent[];

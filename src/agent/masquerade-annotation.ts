@@ -1,14 +1,13 @@
-import { cidrsAnnotation } from "../annotations/keys.js";
+import { cidrsAnnotation, masqueradeAnnotation } from "../annotations/keys.js";
 import { suggestClosest } from "../annotations/suggest.js";
 import { quote } from "../annotations/text.js";
 
 /**
  * Per-Service switch for the agent's MASQUERADE rule (`"true"` or `"false"`); absent means the
- * agent's `--agent-masquerade` default. Proposed for `annotations/keys.ts`: until the shared
- * parser knows it, the agent takes it out before calling that parser, so the rest of the
- * Service's annotations are validated by exactly the same code as in the controller.
+ * agent's `--agent-masquerade` default. The agent splits it off before the shared parser runs so
+ * it can report its own, agent-specific message; the controller's parser accepts it too.
  */
-export const masqueradeAnnotation = "vpc-route-sync.io/masquerade";
+export { masqueradeAnnotation };
 
 /** The Service's other annotations, and its masquerade choice or the problem with it. */
 export interface MasqueradeRead {

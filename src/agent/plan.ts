@@ -110,7 +110,7 @@ export function planNodeState(input: NodePlanInput): NodePlan {
   const refused = new Set(desired.refusals.map((r) => r.service));
   const notes = [...desired.notes];
   const held = new Map<string, string>();
-  for (const [key, reason] of desired.held) held.set(key.slice(tableId.length + 1), reason);
+  for (const [, cidr, reason] of desired.held.entries()) held.set(cidr, reason);
   const endpointsOf = new Map(read.intents.map((i) => [i.key, i.endpoints]));
   const routes: NodeRoute[] = [];
   for (const route of desired.routes) {

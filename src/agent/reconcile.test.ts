@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { mustParseCidr } from "../domain/cidr.js";
 import type { EndpointInfo } from "../domain/service.js";
-import type { ServiceRecord } from "../kube/cluster-state.js";
 import { silentLogger } from "../observability/logger.js";
 import { FakeKernel } from "./fake-kernel.js";
+import type { AgentServiceRecord } from "./intents.js";
 import { IpRoutes } from "./ip-routes.js";
 import { createAgentMetrics } from "./metrics.js";
 import { NatMasquerade } from "./nat-masquerade.js";
@@ -24,7 +24,7 @@ const settings = (over: Partial<NodeSettings> = {}): NodeSettings => ({
 
 /** A cluster view whose Services, endpoints and liveness the test sets directly. */
 class FakeCluster {
-  records: ServiceRecord[] = [];
+  records: AgentServiceRecord[] = [];
   endpoints: EndpointInfo[] = [];
   live: () => boolean = () => true;
   hasSynced = () => true;
@@ -32,17 +32,7 @@ class FakeCluster {
   services = () => this.records;
   endpointsOf = () => this.endpoints;
   annotate(annotations: Record<string, string>): this {
-    this.records = [
-      {
-        key: "vpn/openvpn",
-        namespace: "vpn",
-        name: "openvpn",
-        uid: "u",
-        createdAt: "",
-        generation: 1,
-        annotations,
-      },
-    ];
+    this.records = [{ key: "vpn/openvpn", namespace: "vpn", createdAt: "", annotations }];
     return this;
   }
 }
@@ -182,5 +172,14 @@ describe("NodeReconciler with an in-memory kernel", () => {
     expect(result.status).toBe("skipped");
     expect(result.steps.map((s) => s.outcome)).toEqual(["applied", "skipped"]);
     expect(kernel.routes).toHaveLength(1);
+  });
+
+  it("fails the pass, writing nothing, when the kernel cannot be read", async () => {
+    const { kernel, reconciler } = setUp();
+    kernel.failAll = true;
+    await expect(reconciler.reconcile()).rejects.toThrow(/fake failure/);
+    kernel.failAll = false;
+    expect(kernel.routes).toEqual([]);
+    expect((await reconciler.reconcile()).status).toBe("success");
   });
 });

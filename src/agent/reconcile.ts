@@ -1,9 +1,9 @@
 import type { IpFamily } from "../domain/cidr.js";
 import type { EndpointInfo, NodeInfo, ServiceKey } from "../domain/service.js";
 import { errorMessage } from "../errors.js";
-import type { ServiceRecord } from "../kube/cluster-state.js";
 import type { Logger } from "../observability/logger.js";
 import { eligibleNodes } from "../planner/target-selection.js";
+import type { AgentServiceRecord } from "./intents.js";
 import type { IpRoutes } from "./ip-routes.js";
 import type { KernelRoute } from "./kernel-route.js";
 import { type MasqueradeResult, syncMasquerade } from "./masquerade-sync.js";
@@ -19,7 +19,7 @@ import { diffKernelRoutes, type RouteStep } from "./route-diff.js";
 export interface AgentClusterView {
   hasSynced(): boolean;
   isLive(): boolean;
-  services(): readonly ServiceRecord[];
+  services(): readonly AgentServiceRecord[];
   endpointsOf(key: ServiceKey): readonly EndpointInfo[];
 }
 
@@ -107,11 +107,11 @@ export class NodeReconciler {
     });
     const results: StepResult[] = [];
     for (const step of steps) results.push(await this.run(step, mayWrite));
-    const masquerade: MasqueradeResult[] = [];
-    for (const family of [4, 6] as const) {
-      const done = await syncMasquerade({ ...this.deps, mayWrite }, family, plan);
-      if (done !== undefined) masquerade.push(done);
-    }
+    const masquerade = (
+      await Promise.all(
+        ([4, 6] as const).map((family) => syncMasquerade({ ...this.deps, mayWrite }, family, plan)),
+      )
+    ).filter((m): m is MasqueradeResult => m !== undefined);
     const failed = results.some((r) => r.outcome === "failed") || masquerade.some((m) => !m.ok);
     const skipped = results.some((r) => r.outcome === "skipped");
     const status = failed ? "error" : skipped ? "skipped" : "success";

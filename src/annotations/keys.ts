@@ -15,11 +15,15 @@ export const routeTablesAnnotation = "vpc-route-sync.io/route-tables";
 /** `keep` (default) or `withdraw`: what happens to routes while no endpoint is ready. */
 export const onNoEndpointAnnotation = "vpc-route-sync.io/on-no-endpoint";
 
+/** `true` asks the node agent to MASQUERADE traffic to the Service's CIDRs (the GKE case). */
+export const masqueradeAnnotation = "vpc-route-sync.io/masquerade";
+
 /** The complete set, in the order they are documented and suggested. */
 export const knownAnnotations: readonly string[] = [
   cidrsAnnotation,
   routeTablesAnnotation,
   onNoEndpointAnnotation,
+  masqueradeAnnotation,
 ];
 
 /**

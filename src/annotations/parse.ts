@@ -6,6 +6,7 @@ import {
   cidrsAnnotation,
   isOurAnnotation,
   knownAnnotations,
+  masqueradeAnnotation,
   onNoEndpointAnnotation,
   routeTablesAnnotation,
 } from "./keys.js";
@@ -19,6 +20,8 @@ export interface AnnotationRequest {
   /** Narrowing of the configured route tables; undefined means all of them. */
   routeTables: string[] | undefined;
   onNoEndpoint: OnNoEndpoint;
+  /** Node agent only: MASQUERADE traffic to these CIDRs; undefined leaves the agent's global setting. */
+  masquerade: boolean | undefined;
 }
 
 /**
@@ -70,6 +73,7 @@ export function parseServiceAnnotations(
   let cidrs: Cidr[] | undefined;
   let routeTables: string[] | undefined;
   let onNoEndpoint: OnNoEndpoint = "keep";
+  let masquerade: boolean | undefined;
   for (const [key, value] of ours) {
     if (key === cidrsAnnotation) {
       const parsed = parseCidrsValue(value, limits.maxCidrs);
@@ -83,6 +87,12 @@ export function parseServiceAnnotations(
       const parsed = parseOnNoEndpoint(value);
       if (parsed.ok) onNoEndpoint = parsed.value;
       else errors.push(parsed.error);
+    } else if (key === masqueradeAnnotation) {
+      if (value === "true" || value === "false") masquerade = value === "true";
+      else
+        errors.push(
+          `annotation ${masqueradeAnnotation}: ${quote(value)} is not supported; use true or false`,
+        );
     } else {
       errors.push(unknownKeyError(key));
     }
@@ -102,5 +112,5 @@ export function parseServiceAnnotations(
   if (errors.length > 0 || cidrs === undefined) {
     return { kind: "invalid", errors };
   }
-  return { kind: "valid", request: { cidrs, routeTables, onNoEndpoint } };
+  return { kind: "valid", request: { cidrs, routeTables, onNoEndpoint, masquerade } };
 }

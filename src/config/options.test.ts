@@ -18,7 +18,7 @@ const required = [
   "rtb-0a1b2c3d",
 ];
 
-function parse(argv: string[], mode: "controller" | "plan" = "controller") {
+function parse(argv: string[], mode: "controller" | "plan" | "agent" = "controller") {
   const command = addConfigOptions(new Command("vpc-route-sync").exitOverride(), mode);
   command.parse(argv, { from: "user" });
   return command;
@@ -53,13 +53,35 @@ describe("addConfigOptions", () => {
 
   it("documents each option with its environment variable and config-file key", () => {
     const help = parse([]).helpInformation({ error: false });
+    const agentHelp = parse([], "agent").helpInformation({ error: false });
     for (const setting of allSettings) {
+      if (setting.commands?.includes("agent")) {
+        expect(agentHelp).toContain(`--${setting.flag}`);
+        expect(help).not.toContain(`--${setting.flag}`);
+        continue;
+      }
       expect(help).toContain(`--${setting.flag}`);
       expect(help).toContain(`(env: ${envName(setting)})`);
       if (setting.file !== undefined) expect(help).toContain(`Config file: ${setting.file}.`);
     }
     expect(help).toContain("--no-leader-elect");
     expect(help).toContain("AWS options:");
+  });
+
+  it("gives the agent only the settings it reads", () => {
+    const agentHelp = parse([], "agent").helpInformation({ error: false });
+    for (const flag of ["--node-name", "--agent-mode", "--allowed-cidrs", "--resync-interval"]) {
+      expect(agentHelp).toContain(flag);
+    }
+    for (const flag of [
+      "--provider",
+      "--cluster-id",
+      "--dry-run",
+      "--leader-elect",
+      "--aws-region",
+    ]) {
+      expect(agentHelp).not.toContain(`${flag} `);
+    }
   });
 
   it("offers --dry-run to the controller only", () => {

@@ -1,9 +1,17 @@
 import { type Command, Option } from "commander";
-import { envName, type Setting } from "./setting.js";
+import { agentSharedSettings } from "./agent-settings.js";
+import { type ConfigCommand, envName, type Setting } from "./setting.js";
 import { allSettings } from "./settings.js";
 
 /** Which subcommand the options are for; `plan` never writes, so it has no `--dry-run`. */
-export type OptionsMode = "controller" | "plan";
+export type OptionsMode = ConfigCommand;
+
+/** Whether `setting` belongs on `mode`'s command line. */
+function isFor(setting: Setting<unknown>, mode: OptionsMode): boolean {
+  if (setting.commands !== undefined) return setting.commands.includes(mode);
+  if (mode === "agent") return agentSharedSettings.has(setting.flag);
+  return setting.controllerOnly !== true || mode === "controller";
+}
 
 function describe(setting: Setting<unknown>): string {
   const file = setting.file === undefined ? "" : ` Config file: ${setting.file}.`;
@@ -19,7 +27,7 @@ function describe(setting: Setting<unknown>): string {
  */
 export function addConfigOptions(command: Command, mode: OptionsMode): Command {
   for (const setting of allSettings) {
-    if (setting.controllerOnly === true && mode !== "controller") continue;
+    if (!isFor(setting, mode)) continue;
     const heading = `${setting.group} options:`;
     command.addOption(
       new Option(`--${setting.flag} ${setting.placeholder}`, describe(setting))

@@ -9,7 +9,11 @@ export type SettingGroup =
   | "HTTP and logging"
   | "AWS"
   | "GCP"
-  | "Azure";
+  | "Azure"
+  | "Agent";
+
+/** The subcommands that take configuration options. */
+export type ConfigCommand = "controller" | "plan" | "agent";
 
 /**
  * One configurable setting, described once: its flag, environment variable, config-file key, help
@@ -33,6 +37,8 @@ export interface Setting<T> {
   readonly negatable?: boolean;
   /** Only meaningful for the `controller` subcommand. */
   readonly controllerOnly?: boolean;
+  /** Only for these subcommands (the agent's own settings); undefined: controller and plan. */
+  readonly commands?: readonly ConfigCommand[];
 }
 
 /** Identity function that lets TypeScript infer `T` for each setting in a table. */

@@ -10,4 +10,11 @@ describe("docs/configuration.md", () => {
     expect(flags.length).toBeGreaterThan(30);
     expect(flags.filter((f) => !doc.includes(f))).toEqual([]);
   });
+
+  it("documents every flag the node agent accepts", () => {
+    const doc = readFileSync(new URL("../../docs/configuration.md", import.meta.url), "utf8");
+    const flags = addConfigOptions(new Command("agent"), "agent").options.map((o) => o.long ?? "");
+    expect(flags).toContain("--node-name");
+    expect(flags.filter((f) => !doc.includes(f))).toEqual([]);
+  });
 });
