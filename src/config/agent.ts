@@ -1,12 +1,8 @@
-import { readFileSync } from "node:fs";
 import { type AgentOptions, agentDefaults } from "../agent/options.js";
 import { defaults } from "./defaults.js";
-import { readConfigFile } from "./file.js";
-import type { LoadConfigInput } from "./load.js";
+import { type LoadConfigInput, openSources } from "./load.js";
 import { readPolicyConfig } from "./policy-config.js";
-import { createProblems, toConfigError } from "./problems.js";
-import { createReader } from "./reader.js";
-import { flagLabel } from "./setting.js";
+import { toConfigError } from "./problems.js";
 import { settings } from "./settings.js";
 
 /**
@@ -14,17 +10,7 @@ import { settings } from "./settings.js";
  * agent refuses exactly what the controller refuses), plus the agent-only settings.
  */
 export function loadAgentOptions(input: LoadConfigInput): AgentOptions {
-  const readFile = input.readFile ?? ((path: string) => readFileSync(path, "utf8"));
-  const problems = createProblems();
-  const configPath = createReader(
-    { options: input.options, env: input.env, file: undefined },
-    problems,
-  ).read(settings.config);
-  const file =
-    configPath === undefined
-      ? undefined
-      : readConfigFile(configPath.value, readFile, problems, flagLabel(settings.config));
-  const reader = createReader({ options: input.options, env: input.env, file }, problems);
+  const { problems, reader } = openSources(input);
   const nodeName = reader.require(
     settings.nodeName,
     "set NODE_NAME from spec.nodeName with the Downward API",

@@ -5,9 +5,9 @@ import { defaults } from "./defaults.js";
 import { readConfigFile } from "./file.js";
 import { readLeaderElection } from "./leader-election.js";
 import { readPolicyConfig } from "./policy-config.js";
-import { createProblems, toConfigError } from "./problems.js";
+import { createProblems, type Problems, toConfigError } from "./problems.js";
 import { readProviderConfigs } from "./provider-config.js";
-import { createReader } from "./reader.js";
+import { createReader, type SettingReader } from "./reader.js";
 import { flagLabel } from "./setting.js";
 import { settings } from "./settings.js";
 import type { Config } from "./types.js";
@@ -26,12 +26,14 @@ export interface LoadConfigInput {
 }
 
 /**
- * Turns flags, `VRS_` environment variables and the optional config file into a validated Config,
- * in that order of precedence over built-in defaults. Throws one ConfigError listing every
- * problem, each naming its flag and variable (or file key) and the fix, so a bad Helm value is
- * fixed in one round rather than one crash-loop per mistake.
+ * Reads `--config` first (it can itself come from a flag or its variable), then gives a reader
+ * over flags, variables and that file, sharing one problem list: the start of every loader.
  */
-export function loadConfig(input: LoadConfigInput): Config {
+export function openSources(input: LoadConfigInput): {
+  readFile: (path: string) => string;
+  problems: Problems;
+  reader: SettingReader;
+} {
   const readFile = input.readFile ?? ((path: string) => readFileSync(path, "utf8"));
   const problems = createProblems();
   const configPath = createReader(
@@ -42,7 +44,21 @@ export function loadConfig(input: LoadConfigInput): Config {
     configPath === undefined
       ? undefined
       : readConfigFile(configPath.value, readFile, problems, flagLabel(settings.config));
-  const reader = createReader({ options: input.options, env: input.env, file }, problems);
+  return {
+    readFile,
+    problems,
+    reader: createReader({ options: input.options, env: input.env, file }, problems),
+  };
+}
+
+/**
+ * Turns flags, `VRS_` environment variables and the optional config file into a validated Config,
+ * in that order of precedence over built-in defaults. Throws one ConfigError listing every
+ * problem, each naming its flag and variable (or file key) and the fix, so a bad Helm value is
+ * fixed in one round rather than one crash-loop per mistake.
+ */
+export function loadConfig(input: LoadConfigInput): Config {
+  const { readFile, problems, reader } = openSources(input);
 
   const provider = reader.require(settings.provider, "set it to aws, gcp or azure")?.value;
   const clusterId = reader.require(
