@@ -2,6 +2,9 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // Under CI a JSON report as well, from which .ci/run prints the "N passed, N failed" line.
+    reporters: process.env.CI === "true" ? ["default", "json"] : ["default"],
+    outputFile: { json: ".tmp/vitest-results.json" },
     projects: [
       {
         test: {
