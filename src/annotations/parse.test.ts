@@ -89,7 +89,7 @@ describe("parseServiceAnnotations", () => {
     [
       "lists the known keys when nothing is close",
       { "vpc-route-sync.io/cidrs": "10.8.0.0/24", "vpc-route-sync.io/weight": "5" },
-      "annotation vpc-route-sync.io/weight: is not a vpc-route-sync annotation; the known ones are vpc-route-sync.io/cidrs, vpc-route-sync.io/route-tables, vpc-route-sync.io/on-no-endpoint; rename or remove it",
+      "annotation vpc-route-sync.io/weight: is not a vpc-route-sync annotation; the known ones are vpc-route-sync.io/cidrs, vpc-route-sync.io/route-tables, vpc-route-sync.io/on-no-endpoint, vpc-route-sync.io/masquerade; rename or remove it",
     ],
     [
       "asks for the CIDRs when only an option is set",

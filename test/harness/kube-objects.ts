@@ -67,15 +67,20 @@ export class KubeObjects {
     });
   }
 
-  /** Replaces the Service's annotations (all of them). */
+  /**
+   * Replaces the Service's annotations (all of them) with one JSON patch, so the controller's
+   * concurrent status writes cannot fail it with a 409 as a read-then-replace would.
+   */
   async setServiceAnnotations(
     namespace: string,
     name: string,
     annotations: Record<string, string>,
   ): Promise<void> {
-    const svc = await this.core.readNamespacedService({ namespace, name });
-    svc.metadata = { ...svc.metadata, annotations };
-    await this.core.replaceNamespacedService({ namespace, name, body: svc });
+    await this.core.patchNamespacedService({
+      namespace,
+      name,
+      body: [{ op: "add", path: "/metadata/annotations", value: annotations }],
+    });
   }
 
   async deleteService(namespace: string, name: string): Promise<void> {

@@ -296,6 +296,10 @@ describe("Helm chart", () => {
       "--allowed-cidrs=10.8.0.0/16",
       "--allowed-namespaces=vpn",
       "--cluster-cidrs=10.40.0.0/14,10.44.0.0/20",
+      "--min-prefix-length=16",
+      "--min-prefix-length-v6=48",
+      "--max-cidrs-per-service=32",
+      "--log-level=info",
       "--http-address=0.0.0.0:9402",
     ]);
     expect(agent.containers[0]?.securityContext).toMatchObject({
