@@ -1,24 +1,16 @@
-import { ApiException, CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { createAzureProvider } from "../../providers/azure/index.js";
-import { type RunningController, startController } from "../../src/cli/runtime.js";
+import type { Provider } from "../../providers/types.js";
 import { systemClock } from "../../src/clock.js";
-import { loadConfig } from "../../src/config/load.js";
-import type { Config } from "../../src/config/types.js";
-import { loadKubeConfig } from "../../src/kube/kubeconfig.js";
-import { createLogger } from "../../src/observability/logger.js";
-import { createMetrics, type Metrics } from "../../src/observability/metrics.js";
-import type { PassResult } from "../../src/reconciler/reconcile.js";
 import { FakeAzure } from "../fakes/azure/fake-azure.js";
 import { fakeCredential } from "../fakes/azure/sdk-client.js";
-import { KubeObjects } from "./kube-objects.js";
+import {
+  ControllerScenario,
+  type ProviderContext,
+  type ScenarioController,
+} from "./controller-scenario.js";
 
 /** A controller started by an Azure scenario, with what it counted. */
-export interface AzureScenarioController {
-  readonly running: RunningController;
-  readonly metrics: Metrics;
-  readonly config: Config;
-  readonly passes: PassResult[];
-}
+export type AzureScenarioController = ScenarioController;
 
 /** A scenario node: a standalone VM whose NIC holds the node's InternalIP. */
 export interface AzureScenarioNode {
@@ -41,23 +33,13 @@ const net = (sub: string, rg: string, type: string, name: string) =>
  * the shared API server, and an in-process controller whose provider differs from production
  * only by endpoint, credential and trusted CA. Mirrors AwsScenario.
  */
-export class AzureScenario {
-  readonly name: string;
-  readonly namespace: string;
-  readonly kubeconfigPath: string;
-  readonly kubeConfig: KubeConfig;
-  readonly objects: KubeObjects;
+export class AzureScenario extends ControllerScenario {
   readonly tables: readonly string[];
   readonly nodes: readonly AzureScenarioNode[];
   fake!: FakeAzure;
-  private readonly controllers: AzureScenarioController[] = [];
 
   constructor(name: string, kubeconfigPath: string) {
-    this.name = name;
-    this.namespace = name;
-    this.kubeconfigPath = kubeconfigPath;
-    this.kubeConfig = loadKubeConfig(kubeconfigPath);
-    this.objects = new KubeObjects(this.kubeConfig);
+    super(name, kubeconfigPath);
     const [hub = "", spoke = ""] = subscriptions;
     this.tables = [
       net(hub, "hub-rg", "routeTables", "vpn-hub"),
@@ -140,35 +122,15 @@ export class AzureScenario {
     );
   }
 
-  /** Command-line style options for this scenario; tests override what they exercise. */
-  options(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  protected cloud() {
     return {
       provider: "azure",
-      clusterId: this.name,
-      allowedCidrs: "10.8.0.0/16",
-      allowedNamespaces: this.namespace,
-      azureRouteTableIds: this.tables.join(","),
-      azureEndpoint: this.fake.endpoint,
-      kubeconfig: this.kubeconfigPath,
-      leaderElectNamespace: this.namespace,
-      leaderElectLeaseName: "vpc-route-sync",
-      leaderElectLeaseDuration: "3s",
-      leaderElectRenewDeadline: "2s",
-      leaderElectRetryPeriod: "500ms",
-      resyncInterval: "2s",
-      httpAddress: "127.0.0.1:0",
-      logLevel: process.env.VRS_TEST_LOG_LEVEL ?? "silent",
-      ...overrides,
+      options: { azureRouteTableIds: this.tables.join(","), azureEndpoint: this.fake.endpoint },
     };
   }
 
-  /** Starts an in-process controller with an Azure provider pointed at this scenario's fake. */
-  async startController(overrides: Record<string, unknown> = {}): Promise<AzureScenarioController> {
-    const config = loadConfig({ options: this.options(overrides), env: {} });
-    const logger = createLogger({ level: config.log.level });
-    const metrics = createMetrics("azure", { defaultMetrics: false });
-    const passes: PassResult[] = [];
-    const provider = createAzureProvider({
+  protected createProvider({ config, logger, metrics }: ProviderContext): Provider {
+    return createAzureProvider({
       clusterId: config.clusterId,
       routeTableIds: config.azure.routeTableIds,
       endpoint: this.fake.endpoint,
@@ -179,18 +141,6 @@ export class AzureScenario {
       logger: logger.child({ component: "azure" }),
       calls: metrics.callObserver,
     });
-    const running = await startController({
-      config,
-      kubeConfig: this.kubeConfig,
-      provider,
-      metrics,
-      logger,
-      clock: systemClock,
-      onPass: (p) => passes.push(p),
-    });
-    const controller = { running, metrics, config, passes };
-    this.controllers.push(controller);
-    return controller;
   }
 
   /** The next-hop IP of `cidr` in each route table (undefined when it has no such route). */
@@ -201,44 +151,6 @@ export class AzureScenario {
     });
   }
 
-  /**
-   * Replaces the Service's annotations, retrying when the controller's status write got in
-   * between the read and the replace (409 Conflict), as any client of a busy object must.
-   */
-  async setServiceAnnotations(service: string, annotations: Record<string, string>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.objects.setServiceAnnotations(this.namespace, service, annotations);
-      } catch (error) {
-        if (!(error instanceof ApiException) || error.code !== 409 || attempt >= 5) throw error;
-      }
-    }
-  }
-
-  /** `reason: message` of every Event on the Service. */
-  async eventReasons(service: string): Promise<string[]> {
-    const list = await this.kubeConfig
-      .makeApiClient(CoreV1Api)
-      .listNamespacedEvent({ namespace: this.namespace });
-    return list.items
-      .filter((e) => e.involvedObject.name === service)
-      .map((e) => `${e.reason}: ${e.message}`);
-  }
-
-  /** Polls until `check` passes or the timeout ends; returns the elapsed milliseconds. */
-  async eventually(
-    check: () => boolean | Promise<boolean>,
-    what: string,
-    timeoutMs = 20_000,
-  ): Promise<number> {
-    const started = performance.now();
-    while (performance.now() - started < timeoutMs) {
-      if (await check()) return performance.now() - started;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-  }
-
   /** Waits until every table routes `cidr` to `ip` (or has no route when `ip` is undefined). */
   async routesConverge(ip: string | undefined, cidr = "10.8.0.0/24"): Promise<number> {
     return await this.eventually(
@@ -247,9 +159,7 @@ export class AzureScenario {
     );
   }
 
-  /** Stops every controller this scenario started, then the fake. */
-  async tearDown(): Promise<void> {
-    await Promise.all(this.controllers.map((c) => c.running.stop()));
+  protected override async closeCloud(): Promise<void> {
     await this.fake?.close();
   }
 }

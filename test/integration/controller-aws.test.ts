@@ -33,14 +33,6 @@ const calls = async (c: ScenarioController, operation: string) =>
     .filter((v) => v.labels.operation === operation)
     .reduce((n, v) => n + v.value, 0);
 
-async function eventReasons(s: AwsScenario, service: string): Promise<string[]> {
-  const core = s.kubeConfig.makeApiClient(CoreV1Api);
-  const list = await core.listNamespacedEvent({ namespace: s.namespace });
-  return list.items
-    .filter((e) => e.involvedObject.name === service)
-    .map((e) => `${e.reason}: ${e.message}`);
-}
-
 describe("controller with the AWS provider (LocalStack + kube-apiserver)", () => {
   it("routes the CIDR in all three tables to the ENI of the node hosting the ready endpoint", async () => {
     const s = await scenario();
@@ -61,7 +53,7 @@ describe("controller with the AWS provider (LocalStack + kube-apiserver)", () =>
         ) ?? false
       );
     }, "the Service has RoutesProgrammed=True");
-    expect((await eventReasons(s, "openvpn")).some((e) => e.startsWith("RoutesProgrammed"))).toBe(
+    expect((await s.eventReasons("openvpn")).some((e) => e.startsWith("RoutesProgrammed"))).toBe(
       true,
     );
   });
@@ -78,7 +70,7 @@ describe("controller with the AWS provider (LocalStack + kube-apiserver)", () =>
     await s.routesConverge(s.node(0).eniId);
     await s.eventually(
       async () =>
-        (await eventReasons(s, "openvpn")).some(
+        (await s.eventReasons("openvpn")).some(
           (e) => e.startsWith("ForwardingDisabled") && e.includes(s.node(0).eniId),
         ),
       "a ForwardingDisabled event naming the ENI",
@@ -166,7 +158,7 @@ describe("controller with the AWS provider (LocalStack + kube-apiserver)", () =>
     ]);
     const first = await s.startController();
     await s.eventually(
-      async () => (await eventReasons(s, "openvpn")).some((e) => e.startsWith("RouteConflict")),
+      async () => (await s.eventReasons("openvpn")).some((e) => e.startsWith("RouteConflict")),
       "a RouteConflict event",
     );
     expect(await writes(first)).toBe(0);
@@ -204,14 +196,14 @@ describe("controller with the AWS provider (LocalStack + kube-apiserver)", () =>
     for (const name of Object.keys(hostile)) {
       await s.eventually(
         async () =>
-          (await eventReasons(s, name)).some((e) => /^(InvalidAnnotation|CidrNotAllowed)/.test(e)),
+          (await s.eventReasons(name)).some((e) => /^(InvalidAnnotation|CidrNotAllowed)/.test(e)),
         `an Event for ${name}`,
       );
     }
     expect(await writes(c)).toBe(0);
     expect(await calls(c, "CreateRoute")).toBe(0);
     expect(await calls(c, "CreateTags")).toBe(0);
-    const messages = (await eventReasons(s, "non-canonical")).join("\n");
+    const messages = (await s.eventReasons("non-canonical")).join("\n");
     expect(messages).toContain("10.8.0.0/24");
   });
 
@@ -251,10 +243,10 @@ describe("controller with the AWS provider (LocalStack + kube-apiserver)", () =>
     ]);
     const c = await s.startController({ dryRun: "true" });
     await s.eventually(
-      async () => (await eventReasons(s, "openvpn")).some((e) => e.startsWith("DryRun")),
+      async () => (await s.eventReasons("openvpn")).some((e) => e.startsWith("DryRun")),
       "a DryRun event",
     );
-    expect((await eventReasons(s, "openvpn")).find((e) => e.startsWith("DryRun"))).toContain(
+    expect((await s.eventReasons("openvpn")).find((e) => e.startsWith("DryRun"))).toContain(
       "would have created 10.8.0.0/24",
     );
     expect((await c.metrics.drift.get()).values[0]?.value).toBe(3);
