@@ -2,11 +2,7 @@ import { DescribeRouteTablesCommand, type EC2Client } from "@aws-sdk/client-ec2"
 import { createProvider } from "../../providers/registry.js";
 import type { Provider } from "../../providers/types.js";
 import { systemClock } from "../../src/clock.js";
-import {
-  ControllerScenario,
-  type ProviderContext,
-  type ScenarioController,
-} from "./controller-scenario.js";
+import { ControllerScenario, type ProviderContext } from "./controller-scenario.js";
 import { type SeededVpc, seedVpc } from "./ec2-seed.js";
 import { localStackEc2Client } from "./localstack.js";
 
