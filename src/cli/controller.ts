@@ -13,7 +13,7 @@ import { startController } from "./runtime.js";
 export async function runController(config: Config): Promise<number> {
   const logger = createLogger({ level: config.log.level, pretty: config.log.pretty });
   const metrics = createMetrics(config.provider);
-  const provider = createProvider(config, {
+  const provider = await createProvider(config, {
     clock: systemClock,
     logger,
     calls: metrics.callObserver,

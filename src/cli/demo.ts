@@ -113,7 +113,11 @@ export async function runDemo(options: { moves: number; verbose: boolean }): Pro
     const controller = await startController({
       config,
       kubeConfig: loadKubeConfig(kube.kubeconfigPath),
-      provider: createProvider(config, { clock: systemClock, logger, calls: metrics.callObserver }),
+      provider: await createProvider(config, {
+        clock: systemClock,
+        logger,
+        calls: metrics.callObserver,
+      }),
       metrics,
       logger,
       clock: systemClock,

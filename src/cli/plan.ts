@@ -23,7 +23,7 @@ export async function runPlan(
     pretty: true,
   });
   const kubeConfig = loadKubeConfig(config.kubeconfig);
-  const provider = createProvider(config, { clock: systemClock, logger });
+  const provider = await createProvider(config, { clock: systemClock, logger });
   const snapshot = await listClusterSnapshot(kubeConfig, config.allowedNamespaces);
   const nodes = new NodeDirectory(kubeNodeReader(kubeConfig), systemClock);
   const observation = await observe(snapshot, provider, nodes, config, logger);

@@ -115,12 +115,14 @@ export class SupervisedInformer<K extends KubeObject, T> {
   }
 
   private put(key: string, value: T | undefined): void {
-    const had = this.store.has(key);
+    const previous = this.store.get(key);
     if (value === undefined) {
-      if (!had) return;
+      if (!this.store.has(key)) return;
       this.store.delete(key);
     } else {
       this.store.set(key, value);
+      // A change outside the transformed record (e.g. our own status write) is no news: no pass.
+      if (previous !== undefined && JSON.stringify(previous) === JSON.stringify(value)) return;
     }
     this.options.onChange(key, value);
   }

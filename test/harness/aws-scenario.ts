@@ -56,8 +56,12 @@ export class AwsScenario extends ControllerScenario {
     };
   }
 
-  protected createProvider({ config, logger, metrics }: ProviderContext): Provider {
-    return createProvider(config, { clock: systemClock, logger, calls: metrics.callObserver });
+  protected async createProvider({ config, logger, metrics }: ProviderContext): Promise<Provider> {
+    return await createProvider(config, {
+      clock: systemClock,
+      logger,
+      calls: metrics.callObserver,
+    });
   }
 
   /** The target ENI of `cidr` in each of the scenario's route tables (undefined when absent). */

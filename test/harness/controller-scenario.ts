@@ -50,7 +50,7 @@ export abstract class ControllerScenario {
   protected abstract cloud(): { provider: string; options: Record<string, unknown> };
 
   /** Builds the provider the way production does, but for this scenario's endpoint. */
-  protected abstract createProvider(context: ProviderContext): Provider;
+  protected abstract createProvider(context: ProviderContext): Provider | Promise<Provider>;
 
   /** Command-line style options for this scenario; tests override what they exercise. */
   options(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -82,7 +82,7 @@ export abstract class ControllerScenario {
     const running = await startController({
       config,
       kubeConfig: this.kubeConfig,
-      provider: this.createProvider({ config, logger, metrics }),
+      provider: await this.createProvider({ config, logger, metrics }),
       metrics,
       logger,
       clock: systemClock,

@@ -71,7 +71,7 @@ async function startAsServiceAccount(podName: string): Promise<RunningController
   });
   const logger = createLogger({ level: config.log.level, destination });
   const metrics = createMetrics("aws", { defaultMetrics: false });
-  const provider = createProvider(config, {
+  const provider = await createProvider(config, {
     clock: systemClock,
     logger,
     calls: metrics.callObserver,
