@@ -1,9 +1,20 @@
+import { benchApiBudget } from "./api-budget.js";
+import { benchConvergenceAws } from "./convergence-aws.js";
+import { benchConvergenceAzure } from "./convergence-azure.js";
+import { benchConvergenceGcp } from "./convergence-gcp.js";
+import { benchMemoryScale } from "./memory-scale.js";
 import { benchPlanner } from "./planner.js";
 import type { BenchResult } from "./results.js";
+import { cleanUpOnExit } from "./support.js";
 
 /** Every benchmark suite by name; `npm run bench -- <name>...` runs a subset. */
 const suites: Record<string, () => Promise<BenchResult>> = {
+  "convergence-aws": () => benchConvergenceAws(),
+  "api-budget": () => benchApiBudget(),
+  "memory-scale": () => benchMemoryScale(),
   planner: () => benchPlanner(),
+  "convergence-gcp": () => benchConvergenceGcp(),
+  "convergence-azure": () => benchConvergenceAzure(),
 };
 
 async function main(): Promise<number> {
@@ -29,6 +40,7 @@ async function main(): Promise<number> {
   return 0;
 }
 
+cleanUpOnExit();
 main().then(
   (code) => {
     process.exitCode = code;

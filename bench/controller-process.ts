@@ -1,0 +1,109 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { findFreePort } from "../test/harness/ports.js";
+import { type ManagedProcess, startProcess, waitUntil } from "../test/harness/processes.js";
+import { round1 } from "./support.js";
+
+/** The CLI entry point next to this file in dist/ (the benchmark runs compiled). */
+const mainJs = fileURLToPath(new URL("../src/main.js", import.meta.url));
+
+/** One memory sample of a controller process, in MB. */
+export interface MemorySample {
+  /** VmRSS from /proc/<pid>/status. */
+  readonly rssMb: number;
+  /** VmHWM: the highest RSS since the process started. */
+  readonly peakRssMb: number;
+  /** V8 heap used and total, from the process's own /metrics (prom-client default gauges). */
+  readonly heapUsedMb: number;
+  readonly heapTotalMb: number;
+}
+
+/** A `vpc-route-sync controller` child process with its metrics port. */
+export interface ControllerProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly port: number;
+  sample(): Promise<MemorySample>;
+  stop(): Promise<void>;
+}
+
+const kb = (status: string, field: string) => {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(status);
+  if (match?.[1] === undefined) throw new Error(`/proc status has no ${field}`);
+  return Number(match[1]) / 1024;
+};
+
+const gauge = (metrics: string, name: string) => {
+  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, "m").exec(metrics);
+  if (match?.[1] === undefined) throw new Error(`/metrics has no ${name}`);
+  return Number(match[1]) / (1024 * 1024);
+};
+
+/**
+ * Starts `node dist/src/main.js controller <args>` as a separate process (its own process
+ * group, log in `logDir`, `nodeOptions` as NODE_OPTIONS) and waits until /readyz answers 200.
+ */
+export async function startControllerProcess(
+  name: string,
+  args: readonly string[],
+  logDir: string,
+  nodeOptions?: string,
+): Promise<ControllerProcess> {
+  const port = await findFreePort();
+  const proc: ManagedProcess = startProcess(
+    name,
+    process.execPath,
+    [mainJs, "controller", ...args, `--http-address=127.0.0.1:${port}`, "--log-level=warn"],
+    join(logDir, `${name}.log`),
+    {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      ...(nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions }),
+    },
+  );
+  const pid = proc.child.pid;
+  if (pid === undefined) throw new Error(`${name} did not start`);
+  const url = (path: string) => `http://127.0.0.1:${port}${path}`;
+  try {
+    await waitUntil(`${name} /readyz`, async () => (await fetch(url("/readyz"))).ok, 300_000, proc);
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+  return {
+    name,
+    pid,
+    port,
+    async sample() {
+      const status = await readFile(`/proc/${pid}/status`, "utf8");
+      const metrics = await (await fetch(url("/metrics"))).text();
+      return {
+        rssMb: round1(kb(status, "VmRSS")),
+        peakRssMb: round1(kb(status, "VmHWM")),
+        heapUsedMb: round1(gauge(metrics, "vpc_route_sync_process_nodejs_heap_size_used_bytes")),
+        heapTotalMb: round1(gauge(metrics, "vpc_route_sync_process_nodejs_heap_size_total_bytes")),
+      };
+    },
+    stop: () => proc.stop(),
+  };
+}
+
+/** `count` samples `everyMs` apart; returns the one with the median RSS (and the last peak). */
+export async function settledSample(
+  proc: ControllerProcess,
+  count = 5,
+  everyMs = 2_000,
+): Promise<MemorySample> {
+  const samples: MemorySample[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i > 0) await sleep(everyMs);
+    samples.push(await proc.sample());
+  }
+  const sorted = [...samples].sort((a, b) => a.rssMb - b.rssMb);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? samples[0];
+  if (median === undefined) throw new Error("no memory sample");
+  return { ...median, peakRssMb: samples.at(-1)?.peakRssMb ?? median.peakRssMb };
+}

@@ -1,0 +1,147 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { seedVpc } from "../test/harness/ec2-seed.js";
+import { localStackEc2Client } from "../test/harness/localstack.js";
+import { allRouteTo, benchEc2Port, createTable } from "./aws-world.js";
+import {
+  type ControllerProcess,
+  settledSample,
+  startControllerProcess,
+} from "./controller-process.js";
+import { createVpnService, startKubeAndEc2 } from "./environment.js";
+import { populateCluster } from "./kube-populate.js";
+import { memoryTargets, type Watcher } from "./memory-targets.js";
+import { type BenchResult, writeResult } from "./results.js";
+import { benchResult, envInt, loadAverage, say, withCleanup } from "./support.js";
+
+/**
+ * Diagnostic V8 settings for a third, otherwise identical namespaced controller: smaller young
+ * generation and size-over-speed tuning, to show what NODE_OPTIONS alone would save.
+ */
+const leanV8 = "--max-semi-space-size=1 --optimize-for-size";
+
+/**
+ * Memory at scale: controller processes (`node dist/src/main.js controller`), one watching
+ * only the VPN namespace, one with --allowed-namespaces '*' (and a lean-V8 twin of the first),
+ * each with its own route tables on LocalStack; RSS and heap with an empty cluster, after 5,000 Nodes and 20,000 Services with
+ * EndpointSlices were created in a dedicated kube-apiserver, and after a cold start on it.
+ */
+export async function benchMemoryScale(): Promise<BenchResult> {
+  const started = Date.now();
+  const loadAtStart = loadAverage();
+  const scale = {
+    nodes: envInt("BENCH_NODES", 5_000),
+    services: envInt("BENCH_SERVICES", 20_000),
+    namespaces: envInt("BENCH_NAMESPACES", 100),
+    concurrency: envInt("BENCH_KUBE_CONCURRENCY", 24),
+  };
+  const settle = envInt("BENCH_MEMORY_SETTLE_SECONDS", 20) * 1000;
+  const watchers: Watcher[] = await withCleanup(async (cleanup) => {
+    say("starting LocalStack (EC2) and a dedicated kube-apiserver + etcd ...");
+    const { kube, localstack } = await startKubeAndEc2(cleanup);
+    const logDir = await mkdtemp(join(tmpdir(), "vrs-bench-memory-"));
+    cleanup.add("controller logs", () => rm(logDir, { recursive: true, force: true }));
+    const ec2 = localStackEc2Client(localstack.endpoint);
+    const vpc = await seedVpc(ec2, { name: "memory" });
+    const tables = async (value: string) => {
+      const tag = { key: "vpc-route-sync.io/bench-set", value };
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push(await createTable(ec2, vpc.vpcId, tag.key, value));
+      return [tag, ids] as const;
+    };
+    const [starTag, starTables] = await tables("memory-star");
+    const [leanTag, leanTables] = await tables("memory-lean");
+    const nodes = vpc.nodes.map((n) => ({
+      name: n.name,
+      providerId: n.providerId,
+      internalIp: n.privateIp,
+    }));
+    const objects = await createVpnService(kube.kubeconfigPath, "vpn", ["10.8.0.0/24"], nodes);
+    const poller = benchEc2Port(localstack.endpoint);
+    const eni = vpc.nodes[0]?.eniId ?? "";
+    const list = [
+      { name: "namespaced", namespaces: "vpn", tables: vpc.routeTableIds, tag: vpc.routeTableTag },
+      { name: "all-namespaces", namespaces: "*", tables: starTables, tag: starTag },
+      {
+        name: "namespaced-lean-v8",
+        namespaces: "vpn",
+        tables: leanTables,
+        tag: leanTag,
+        v8: leanV8,
+      },
+    ] as const;
+    const start = async (w: (typeof list)[number]): Promise<ControllerProcess> => {
+      const proc = await startControllerProcess(
+        `controller-${w.name}`,
+        [
+          "--provider=aws",
+          `--cluster-id=mem-${w.name}`,
+          "--allowed-cidrs=10.8.0.0/16",
+          `--allowed-namespaces=${w.namespaces}`,
+          "--aws-region=us-east-1",
+          `--aws-endpoint=${localstack.endpoint}`,
+          `--aws-route-table-tags=${w.tag.key}=${w.tag.value}`,
+          `--kubeconfig=${kube.kubeconfigPath}`,
+          "--leader-elect-namespace=vpn",
+          `--leader-elect-lease-name=mem-${w.name}`,
+        ],
+        logDir,
+        "v8" in w ? w.v8 : undefined,
+      );
+      cleanup.add(proc.name, () => proc.stop());
+      const t0 = performance.now();
+      while (!(await allRouteTo(poller, w.tables, ["10.8.0.0/24"], eni))) {
+        if (performance.now() - t0 > 120_000) throw new Error(`${proc.name} programmed no routes`);
+        await sleep(200);
+      }
+      return proc;
+    };
+    let procs = await Promise.all(list.map(start));
+    say(`controllers ready (pids ${procs.map((p) => p.pid).join(", ")}); settling ...`);
+    await sleep(settle);
+    const empty = await Promise.all(procs.map((p) => settledSample(p)));
+    say(`empty cluster: ${empty.map((s, i) => `${list[i]?.name} ${s.rssMb} MB RSS`).join(", ")}`);
+    say(
+      `creating ${scale.nodes} Nodes, ${scale.services} Services + EndpointSlices in ${scale.namespaces} namespaces ...`,
+    );
+    const t0 = performance.now();
+    await populateCluster(objects, scale);
+    const populateSeconds = Math.round((performance.now() - t0) / 1000);
+    await sleep(settle);
+    const grown = await Promise.all(procs.map((p) => settledSample(p)));
+    say(`after growth: ${grown.map((s, i) => `${list[i]?.name} ${s.rssMb} MB RSS`).join(", ")}`);
+    await Promise.all(procs.map((p) => p.stop()));
+    say("cold start of both controllers on the full cluster ...");
+    procs = await Promise.all(list.map(start));
+    await sleep(settle);
+    const cold = await Promise.all(procs.map((p) => settledSample(p)));
+    await Promise.all(procs.map((p) => p.stop()));
+    say(`cold start: ${cold.map((s, i) => `${list[i]?.name} ${s.rssMb} MB RSS`).join(", ")}`);
+    return list.map((w, i) => ({
+      name: w.name,
+      allowedNamespaces: w.namespaces,
+      nodeOptions: "v8" in w ? w.v8 : "(none)",
+      empty: empty[i],
+      grown: grown[i],
+      cold: cold[i],
+      populateSeconds,
+    }));
+  });
+  const result = benchResult(
+    "memory-scale",
+    `Controller memory: empty cluster vs ${scale.nodes} Nodes and ${scale.services} Services`,
+    started,
+    memoryTargets(watchers),
+    {
+      loadAverageAtStart: loadAtStart,
+      scale,
+      setup: `dedicated kube-apiserver + etcd and LocalStack EC2; 'node dist/src/main.js controller --provider aws' processes, each leader of its own lease and route tables: one with --allowed-namespaces vpn, one with '*', and (diagnostic) the namespaced one again with NODE_OPTIONS="${leanV8}"; the VPN Service (1 CIDR) lives in namespace vpn; the scale objects carry no vpc-route-sync annotation; the scale Services are headless (see kube-populate.ts)`,
+      method: `RSS and peak RSS (VmRSS, VmHWM) from /proc/<pid>/status, heap from each process's own /metrics (nodejs_heap_size_*); each figure is the median-RSS sample of 5 taken 2 s apart after $settle / 1000s of settling (V8 shrinks its heap once a process idles, so younger samples read higher); 'grown': the same processes after the objects were created while they ran; 'cold': fresh processes started on the full cluster (VmHWM shows their start-up peak)`,
+      watchers,
+    },
+  );
+  await writeResult(result);
+  return result;
+}
