@@ -43,25 +43,31 @@ const gauge = (metrics: string, name: string) => {
 
 /**
  * Starts `node dist/src/main.js controller <args>` as a separate process (its own process
- * group, log in `logDir`, `nodeOptions` as NODE_OPTIONS) and waits until /readyz answers 200.
+ * group, log in `logDir`, `nodeFlags` before the script) and waits until /readyz answers 200.
  */
 export async function startControllerProcess(
   name: string,
   args: readonly string[],
   logDir: string,
-  nodeOptions?: string,
+  nodeFlags: readonly string[] = [],
 ): Promise<ControllerProcess> {
   const port = await findFreePort();
   const proc: ManagedProcess = startProcess(
     name,
     process.execPath,
-    [mainJs, "controller", ...args, `--http-address=127.0.0.1:${port}`, "--log-level=warn"],
+    [
+      ...nodeFlags,
+      mainJs,
+      "controller",
+      ...args,
+      `--http-address=127.0.0.1:${port}`,
+      "--log-level=warn",
+    ],
     join(logDir, `${name}.log`),
     {
       ...process.env,
       AWS_ACCESS_KEY_ID: "test",
       AWS_SECRET_ACCESS_KEY: "test",
-      ...(nodeOptions === undefined ? {} : { NODE_OPTIONS: nodeOptions }),
     },
   );
   const pid = proc.child.pid;

@@ -5,8 +5,8 @@ import type { BenchResult } from "./results.js";
 export interface Watcher {
   readonly name: string;
   readonly allowedNamespaces: string;
-  /** NODE_OPTIONS of the process (diagnostic V8 settings), or "(none)". */
-  readonly nodeOptions: string;
+  /** Extra node flags of the process (diagnostic V8 settings), or "(none)". */
+  readonly nodeFlags: string;
   /** Empty cluster (only the VPN Service and three Nodes). */
   readonly empty: MemorySample | undefined;
   /** The same process after the scale objects were created while it ran. */
@@ -20,7 +20,7 @@ export interface Watcher {
 const flatPercent = 10;
 
 const label = (w: Watcher) =>
-  `${w.name} (--allowed-namespaces ${w.allowedNamespaces}${w.nodeOptions === "(none)" ? "" : `; diagnostic NODE_OPTIONS ${w.nodeOptions}`})`;
+  `${w.name} (--allowed-namespaces ${w.allowedNamespaces}${w.nodeFlags === "(none)" ? "" : `; diagnostic node ${w.nodeFlags}`})`;
 
 const growth = (from: number, to: number) => Math.round(((to - from) / from) * 1000) / 10;
 
