@@ -161,7 +161,11 @@ export async function runFaultCampaign(o: {
     const running = controller;
     const successes = () => running.passes.filter((p) => p.status === "success").length;
     const finished = running.passes.length;
-    await waitFor("two more passes finished", () => running.passes.length >= finished + 2, 120_000);
+    await waitFor(
+      "two more passes finished",
+      () => running.passes.length >= finished + 2,
+      o.stepTimeoutMs,
+    );
     let writesBefore = world.writeCalls();
     let passesBefore = running.passes.length;
     await new Promise((r) => setTimeout(r, quietWindowMs));
@@ -176,7 +180,7 @@ export async function runFaultCampaign(o: {
     await waitFor(
       "two successful passes without faults",
       () => successes() >= passesBefore + 2,
-      90_000,
+      o.stepTimeoutMs,
     );
     const afterFaults = {
       passes: successes() - passesBefore,
