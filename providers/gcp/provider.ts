@@ -85,7 +85,9 @@ export function createGcpProviderFromPort(
       clock,
       timeoutMs: settings.operationTimeoutMs ?? 180_000,
       pollIntervalMs: settings.pollIntervalMs ?? 1_000,
-      waitCallMs: 150_000,
+      // One wait call may legally return early, so bounding it well below the server's own
+      // ~2 minutes loses nothing and keeps a lost answer from stalling every route for minutes.
+      waitCallMs: 30_000,
     },
   });
   let cidrCache: { at: number; cidrs: readonly Cidr[] } | undefined;

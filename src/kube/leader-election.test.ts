@@ -358,6 +358,19 @@ describe("LeaderElector while leading", () => {
     await expect(ended).resolves.toBe("lost");
   });
 
+  it("renews before the deadline when a slow acquisition left less than a retry period of it", async () => {
+    const clock = new FakeClock();
+    const store = new MemoryLeaseStore(clock);
+    store.latencyMs = 4_500; // get + create take 9 s of the 10 s renew deadline
+    const { elector, end } = setup("a", { clock, store });
+    await clock.advance(9_000);
+    expect(elector.isLeader()).toBe(true);
+    store.latencyMs = 0;
+    await clock.advance(3_000);
+    expect(end()).toBeUndefined();
+    expect(elector.isLeader()).toBe(true);
+  });
+
   it("resolves lost at the renew deadline when the store keeps failing", async () => {
     const { logger, lines } = capturingLogger();
     const { clock, store, elector, hooks, end } = setup("a", { logger });

@@ -109,14 +109,18 @@ export class LeaderElector {
 
   async #renewUntilEnd(signal: AbortSignal): Promise<LeadershipEnd> {
     const { clock, retryPeriodMs } = this.#options;
+    let renewed = true;
     for (;;) {
-      const pauseMs = Math.min(retryPeriodMs, this.#remainingMs());
+      // A slow success (acquisition or renewal) can leave less than a retry period before the
+      // deadline: then try again halfway there instead of sleeping the deadline out untried.
+      const remaining = this.#remainingMs();
+      const pauseMs = Math.min(retryPeriodMs, renewed ? remaining / 2 : remaining);
       if (!(await sleepUnlessAborted(clock, pauseMs, signal))) return "released";
       const remainingMs = this.#remainingMs();
       if (remainingMs <= 0) return "lost";
-      if ((await within(clock, this.#claim.attempt(), remainingMs, signal)) === ABORTED) {
-        return "released";
-      }
+      const outcome = await within(clock, this.#claim.attempt(), remainingMs, signal);
+      if (outcome === ABORTED) return "released";
+      renewed = outcome === true;
     }
   }
 

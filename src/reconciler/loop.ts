@@ -2,6 +2,9 @@ import type { ServiceKey } from "../domain/service.js";
 import type { CoalescingQueue } from "./queue.js";
 import { type PassResult, type ReconcilerDeps, reconcilePass } from "./reconcile.js";
 
+/** Wait before a skipped pass (caches not live) is tried again; skipped passes never back off. */
+const skippedRetryMs = 1_000;
+
 /** The key a periodic resync enqueues: a pass that re-reads the cloud and repairs drift. */
 export const resyncKey: ServiceKey = "*/resync";
 
@@ -19,8 +22,9 @@ export interface LoopOptions {
 
 /**
  * Runs reconcile passes until `signal` aborts: waits for the caches, then takes every pending
- * key as one batch. A failed or skipped pass is retried with jittered exponential backoff; a
- * periodic resync repairs drift made behind the controller's back.
+ * key as one batch. A failed pass is retried with jittered exponential backoff, a skipped one
+ * (caches not live, nothing called) after a second; a periodic resync repairs drift made behind
+ * the controller's back.
  */
 export async function runReconcileLoop(
   deps: ReconcilerDeps,
@@ -47,6 +51,14 @@ export async function runReconcileLoop(
       options.onPass?.(result);
       if (result.status === "success") {
         failures = 0;
+        continue;
+      }
+      if (result.status === "skipped") {
+        // Nothing was called: the caches are not synced or not live. Look again soon instead of
+        // backing off, so the pass runs as soon as the API server is back (no cloud cost).
+        await clock.sleep(skippedRetryMs, signal).catch(() => undefined);
+        for (const [key, at] of batch) queue.add(key, at);
+        queue.add(resyncKey);
         continue;
       }
       failures++;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fakeReconciler } from "../../test/unit/fixtures/reconciler.js";
-import { ThrottledError, TransientError } from "../errors.js";
+import { PermanentError, ThrottledError, TransientError } from "../errors.js";
 import { reconcilePass } from "./reconcile.js";
 
 const vpn = { "vpc-route-sync.io/cidrs": "10.8.0.0/24" };
@@ -89,6 +89,33 @@ describe("reconcilePass", () => {
     };
     expect((await reconcilePass(r.deps, batch)).status).toBe("success");
     expect(r.clock.sleeps).toContain(1500);
+  });
+
+  it("retries a throttled read of the route tables instead of failing the pass", async () => {
+    const r = fakeReconciler();
+    r.cluster.addService("vpn/openvpn", vpn, at("node-a"));
+    let failures = 2;
+    const original = r.provider.listTables.bind(r.provider);
+    r.provider.listTables = async () => {
+      if (failures-- > 0) throw new ThrottledError("Request limit exceeded", { retryAfterMs: 700 });
+      return original();
+    };
+    expect((await reconcilePass(r.deps, batch)).status).toBe("success");
+    expect(r.clock.sleeps.filter((ms) => ms === 700)).toHaveLength(2);
+    expect(r.provider.routeOf("rtb-1", "10.8.0.0/24")?.targetId).toBe("eni-a");
+  });
+
+  it("fails the pass at once on a read error that retrying cannot fix", async () => {
+    const r = fakeReconciler();
+    r.cluster.addService("vpn/openvpn", vpn, at("node-a"));
+    let calls = 0;
+    r.provider.listTables = async () => {
+      calls++;
+      throw new PermanentError("UnauthorizedOperation: ec2:DescribeRouteTables");
+    };
+    expect((await reconcilePass(r.deps, batch)).status).toBe("error");
+    expect(calls).toBe(1);
+    expect(r.provider.writeCount()).toBe(0);
   });
 
   it("reports ForwardingDisabled when the target does not forward", async () => {

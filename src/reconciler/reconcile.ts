@@ -1,8 +1,9 @@
+import pRetry from "p-retry";
 import type { Provider } from "../../providers/types.js";
 import type { Clock } from "../clock.js";
 import { isWrite, type Plan } from "../domain/plan.js";
 import type { ServiceKey } from "../domain/service.js";
-import { UnsafeToWriteError } from "../errors.js";
+import { isRetryable, isThrottled, UnsafeToWriteError } from "../errors.js";
 import type { EventSink } from "../kube/events.js";
 import type { NodeDirectory } from "../kube/nodes.js";
 import type { StatusSink } from "../kube/status.js";
@@ -77,7 +78,23 @@ export async function reconcilePass(
   }
   let observation: Observation;
   try {
-    observation = await observe(deps.cluster, deps.provider, deps.nodes, deps.settings, log);
+    // Reads get quick jittered retries (honouring Retry-After), so one throttled or dropped call
+    // does not fail the whole pass and send the loop into its exponential back-off.
+    observation = await pRetry(
+      () => observe(deps.cluster, deps.provider, deps.nodes, deps.settings, log),
+      {
+        retries: Math.min(deps.retry?.retries ?? 3, 3),
+        minTimeout: deps.retry?.minDelayMs ?? 200,
+        maxTimeout: Math.min(deps.retry?.maxDelayMs ?? 2_000, 2_000),
+        randomize: true,
+        signal: deps.signal,
+        shouldRetry: ({ error }) => isRetryable(error),
+        onFailedAttempt: async ({ error, retriesLeft }) => {
+          if (isThrottled(error) && error.retryAfterMs !== undefined && retriesLeft > 0)
+            await deps.clock.sleep(Math.min(error.retryAfterMs, 10_000), deps.signal);
+        },
+      },
+    );
   } catch (error) {
     deps.metrics.reconciles.inc({ result: "error" });
     log.error({ err: error }, "cloud state not observed");

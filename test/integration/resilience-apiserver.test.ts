@@ -176,11 +176,9 @@ describe("a slow API server (proxy in front of the shared API server)", () => {
     expect(c.running.isLeader()).toBe(true);
   }, 60_000);
 
-  // Known bug: LeaderElector sleeps min(retryPeriod, remaining) after acquiring, so when the
-  // acquisition took longer than renewDeadline - retryPeriod it sleeps out its whole deadline and
-  // reports "leadership lost" without ever trying to renew (the process then exits 1). See
-  // docs/resilience.md; flip to it() once src/kube/leader-election.ts renews before the deadline.
-  it.fails("keeps a lease whose slow acquisition (GET and create 0.75 s each) left less than a retry period of its 2 s renew deadline", async () => {
+  // Regression: LeaderElector used to sleep min(retryPeriod, remaining) after a slow acquisition
+  // and so slept out its whole deadline without renewing (see docs/resilience.md).
+  it("keeps a lease whose slow acquisition (GET and create 0.75 s each) left less than a retry period of its 2 s renew deadline", async () => {
     const c = await leaderBehindProxy(750);
     expect(c.logs.filter((l) => l.msg === "leadership lost")).toEqual([]);
     expect(c.running.isLeader()).toBe(true);
