@@ -223,14 +223,16 @@ describe("LeaderElector campaign", () => {
     expect(store.record?.holderIdentity).toBe("other");
   });
 
-  it("takes a held lease at the first retry after the unchanged lease duration", async () => {
+  it("takes a held lease right when it has stayed unchanged for the lease duration, not a retry later", async () => {
     const clock = new FakeClock();
     const store = new MemoryLeaseStore(clock);
     foreignHolder(store, clock);
+    const get = vi.spyOn(store, "get");
     const { elector, hooks } = setup("b", { clock, store });
-    await clock.advance(15_999); // tries at 0, 2, ..., 14 s; 14 s is not past 0 + 15 s
+    await clock.advance(15_000); // tries at 0, 2, ..., 14 s; none is past 0 + 15 s
+    expect(get).toHaveBeenCalledTimes(8);
     expect(elector.isLeader()).toBe(false);
-    await clock.advance(1); // the try at 16 s is
+    await clock.advance(1); // the 14 s try slept only until the expiry: 15.001 s is past it
     expect(elector.isLeader()).toBe(true);
     expect(store.record).toMatchObject({
       holderIdentity: "b",
@@ -265,22 +267,23 @@ describe("LeaderElector campaign", () => {
     await clock.advance(3_000);
     expect(elector.isLeader()).toBe(false);
     clock.jumpWall(-2 * 86_400_000); // a day back from the start: the Lease looks fresh
-    await clock.advance(9_999);
+    await clock.advance(9_000);
     expect(elector.isLeader()).toBe(false);
     await clock.advance(1);
     expect(elector.isLeader()).toBe(true);
   });
 
-  it("spreads campaign retries by retryPeriod × 1.2 × jitter", async () => {
+  it("spreads campaign retries by retryPeriod × 1.2 × jitter, but never past the expiry", async () => {
     const clock = new FakeClock();
     const store = new MemoryLeaseStore(clock);
     foreignHolder(store, clock);
     const get = vi.spyOn(store, "get");
     const { elector } = setup("b", { clock, store, jitter: () => 1 });
-    await clock.advance(17_599); // tries at 0, 4.4, 8.8, 13.2 s
+    await clock.advance(15_000); // tries at 0, 4.4, 8.8, 13.2 s
     expect(get).toHaveBeenCalledTimes(4);
     expect(elector.isLeader()).toBe(false);
-    await clock.advance(1); // 17.6 s
+    await clock.advance(1); // the next try waits for the expiry (15.001 s), not 17.6 s
+    expect(get).toHaveBeenCalledTimes(5);
     expect(elector.isLeader()).toBe(true);
   });
 

@@ -101,7 +101,13 @@ export class LeaderElector {
       const outcome = await within(clock, this.#claim.attempt(), renewDeadlineMs, signal);
       if (outcome === true && this.isLeader()) return true;
       if (outcome === ABORTED) return false;
-      const waitMs = retryPeriodMs * (1 + JITTER_FACTOR * jitter());
+      // Poll every jittered retry period as client-go does, but never past the moment the
+      // holder's lease expires as we observed it: a standby then tries at once, which takes up to
+      // a whole retry period off the takeover after a leader died.
+      const retryMs = retryPeriodMs * (1 + JITTER_FACTOR * jitter());
+      const expiresInMs = this.#claim.otherHolderExpiresInMs();
+      const waitMs =
+        expiresInMs === undefined ? retryMs : Math.min(retryMs, Math.max(expiresInMs + 1, 1));
       if (!(await sleepUnlessAborted(clock, waitMs, signal))) return false;
     }
     return false;

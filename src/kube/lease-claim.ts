@@ -48,6 +48,14 @@ export class LeaseClaim {
     return this.#observation.holder();
   }
 
+  /** Milliseconds until another holder's lease expires as we observed it; undefined if unknown. */
+  otherHolderExpiresInMs(): number | undefined {
+    const holder = this.#observation.holder();
+    if (holder === undefined || holder === this.#options.identity) return undefined;
+    const { clock, leaseDurationMs } = this.#options;
+    return this.#observation.expiresInMs(clock.monotonicMs(), leaseDurationMs);
+  }
+
   /** Forgets the claim at once (leadership ended), whatever requests are still under way. */
   drop(): void {
     this.#term += 1;

@@ -29,9 +29,18 @@ export class LeaseObservation {
    * longer lease than ours is never cut short, and a short record cannot lure us in early.
    */
   hasExpired(nowMs: number, minDurationMs: number): boolean {
-    if (this.#record === undefined) return false;
+    const expiresInMs = this.expiresInMs(nowMs, minDurationMs);
+    return expiresInMs !== undefined && expiresInMs < 0;
+  }
+
+  /**
+   * Milliseconds until the last record expires by the rule of `hasExpired` (negative once it has);
+   * undefined when no record was seen. A standby uses it to try again right at the expiry.
+   */
+  expiresInMs(nowMs: number, minDurationMs: number): number | undefined {
+    if (this.#record === undefined) return undefined;
     const durationMs = Math.max(this.#record.leaseDurationSeconds * 1000, minDurationMs);
-    return nowMs > this.#observedAtMs + durationMs;
+    return this.#observedAtMs + durationMs - nowMs;
   }
 }
 
