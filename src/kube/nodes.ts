@@ -45,9 +45,15 @@ export class NodeDirectory {
     return node;
   }
 
-  /** Drops entries not in `keep`, so the cache never outgrows the set of hosting nodes. */
+  /**
+   * Drops entries that are neither in `keep` nor younger than the TTL, so the cache never outgrows
+   * the nodes that hosted endpoints lately, while a VPN Pod moving back to a recent node (the
+   * common failover and failback) needs no Node read on the critical path.
+   */
   retainOnly(keep: ReadonlySet<string>): void {
-    for (const name of this.cache.keys()) if (!keep.has(name)) this.cache.delete(name);
+    const now = this.clock.monotonicMs();
+    for (const [name, entry] of this.cache)
+      if (!keep.has(name) && now - entry.at >= this.ttlMs) this.cache.delete(name);
   }
 
   forget(name: string): void {
