@@ -7,9 +7,15 @@ import { targetKey } from "../src/planner/target-selection.js";
 import { type BenchResult, writeResult } from "./results.js";
 import { summarize } from "./stats.js";
 
+/** Plans run and discarded before timing starts, so the JIT has optimised the hot paths. */
+const warmUp = 5;
+
 /**
- * Planner benchmark: 1,000 route tables x 100 CIDRs (100,000 routes), half of them moving, so
- * every kind of action is produced. Target: <= 50 ms per plan.
+ * Planner benchmark: 1,000 route tables x 100 CIDRs (100,000 routes), half of them moving to
+ * another node (replace) and half already in sync (keep). Target: <= 50 ms per plan. 100 timed
+ * plans, so that p99 is not simply the slowest one. CPU time per plan is recorded beside wall
+ * time (all threads, GC included): on a shared machine it separates the cost of planning from
+ * waiting for a core.
  */
 export async function benchPlanner(
   options: { tables?: number; cidrs?: number; iterations?: number } = {},
@@ -17,7 +23,7 @@ export async function benchPlanner(
   const started = Date.now();
   const tableCount = options.tables ?? 1000;
   const cidrCount = options.cidrs ?? 100;
-  const iterations = options.iterations ?? 30;
+  const iterations = options.iterations ?? 100;
   const cidrs = Array.from(
     { length: cidrCount },
     (_, i) => `10.${8 + Math.floor(i / 256)}.${i % 256}.0/24`,
@@ -62,15 +68,22 @@ export async function benchPlanner(
     targets,
   };
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   let actions = 0;
-  for (let i = 0; i < iterations + 3; i++) {
+  for (let i = 0; i < warmUp + iterations; i++) {
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const plan = planRoutes(input);
     const ms = performance.now() - t0;
-    if (i >= 3) times.push(ms);
+    const cpu = process.cpuUsage(cpu0);
+    if (i >= warmUp) {
+      times.push(ms);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
+    }
     actions = plan.actions.length;
   }
   const s = summarize(times);
+  const cpu = summarize(cpuTimes);
   const result: BenchResult = {
     suite: "planner",
     title: `Planner: ${tableCount} route tables x ${cidrCount} CIDRs`,
@@ -79,9 +92,15 @@ export async function benchPlanner(
     machine: { cpus: cpus().length, node: process.version, platform: process.platform },
     targets: [
       {
-        name: "time per plan (p50 / p99)",
+        name: "time per plan, typical (p50 wall; CPU p50)",
         target: "<= 50 ms",
-        measured: `${s.p50} ms / ${s.p99} ms`,
+        measured: `${s.p50} ms (CPU ${cpu.p50} ms)`,
+        met: s.p50 <= 50,
+      },
+      {
+        name: "time per plan, worst 1 % (p99 wall, incl. GC pauses; CPU p99)",
+        target: "<= 50 ms",
+        measured: `${s.p99} ms (CPU ${cpu.p99} ms)`,
         met: s.p99 <= 50,
       },
     ],
@@ -91,7 +110,9 @@ export async function benchPlanner(
       routes: tableCount * cidrCount,
       actions,
       iterations,
+      warmUp,
       ms: s,
+      cpuMs: cpu,
     },
   };
   await writeResult(result);

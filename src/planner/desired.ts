@@ -1,10 +1,12 @@
-import type { IpFamily } from "../domain/cidr.js";
+import type { Cidr, IpFamily } from "../domain/cidr.js";
 import type { Refusal, ServiceNote } from "../domain/plan.js";
 import type { DesiredRoute, ObservedTable, RouteTarget } from "../domain/route.js";
 import type { ServiceIntent, ServiceKey } from "../domain/service.js";
+import { Claims } from "./claims.js";
 import { isOurs } from "./ownership.js";
 import { PairMap } from "./pair-map.js";
-import { type CidrPolicy, checkCidr } from "./policy.js";
+import type { CidrPolicy } from "./policy.js";
+import { findRefusals, type ManagedTables } from "./refusals.js";
 import { selectTarget } from "./target-selection.js";
 
 /** Everything the planner needs, as plain values: the pure seam between observing and acting. */
@@ -22,13 +24,31 @@ export interface PlanInput {
   readonly targets: ReadonlyMap<string, RouteTarget>;
 }
 
-/** Desired state: routes to program, pairs to hold as they are, and what to tell each Service. */
-export interface DesiredState {
-  readonly routes: readonly DesiredRoute[];
+/**
+ * One Service's accepted routes: each CIDR to its target, in every one of its tables. Kept in
+ * this compact form because a Service's routes are the same in all its tables, and expanding
+ * them costs one object per (table, CIDR) pair.
+ */
+export interface Grant {
+  readonly service: ServiceKey;
+  /** The tables the Service's routes go into, as requested (or every managed table, sorted). */
+  readonly tables: readonly string[];
+  /** The Service's CIDRs that have a target, in the order requested. */
+  readonly routes: readonly { readonly cidr: Cidr; readonly target: RouteTarget }[];
+}
+
+/** Desired state as grants, plus the pairs to hold as they are and what to tell each Service. */
+export interface DesiredGrants {
+  readonly grants: readonly Grant[];
   /** (table, CIDR) pairs whose owned route is kept unchanged, with the reason. */
   readonly held: PairMap<string>;
   readonly refusals: readonly Refusal[];
   readonly notes: readonly ServiceNote[];
+}
+
+/** Desired state: routes to program, pairs to hold as they are, and what to tell each Service. */
+export interface DesiredState extends Omit<DesiredGrants, "grants"> {
+  readonly routes: readonly DesiredRoute[];
 }
 
 const byAge = (a: ServiceIntent, b: ServiceIntent): number =>
@@ -42,19 +62,8 @@ const byAge = (a: ServiceIntent, b: ServiceIntent): number =>
       ? -1
       : 1;
 
-/**
- * Turns Service intents into desired routes. Refused CIDRs, unknown route tables and CIDRs already
- * claimed by an older Service never become routes; each refusal is reported.
- */
-export function computeDesired(input: PlanInput): DesiredState {
-  const managed = input.tables.map((t) => t.id).sort();
-  const managedSet = new Set(managed);
-  const refusals: Refusal[] = [];
-  const notes: ServiceNote[] = [];
-  const held = new PairMap<string>();
-  const routes: DesiredRoute[] = [];
-  const claims = new PairMap<ServiceKey>();
-  // Votes: how many of each Service's current routes point at each target (for stickiness).
+/** How many of each Service's current routes point at each target (for stickiness). */
+function countVotes(input: PlanInput): Map<ServiceKey, Map<string, number>> {
   const votes = new Map<ServiceKey, Map<string, number>>();
   for (const table of input.tables) {
     for (const route of table.routes) {
@@ -68,6 +77,22 @@ export function computeDesired(input: PlanInput): DesiredState {
       perTarget.set(route.targetId, (perTarget.get(route.targetId) ?? 0) + 1);
     }
   }
+  return votes;
+}
+
+/**
+ * Turns Service intents into grants. Refused CIDRs, unknown route tables and CIDRs already
+ * claimed by an older Service never become routes; each refusal is reported.
+ */
+export function computeGrants(input: PlanInput): DesiredGrants {
+  const ids = input.tables.map((t) => t.id).sort();
+  const managed: ManagedTables = { ids, set: new Set(ids) };
+  const refusals: Refusal[] = [];
+  const notes: ServiceNote[] = [];
+  const held = new PairMap<string>();
+  const grants: Grant[] = [];
+  const claims = new Claims();
+  let votes: Map<ServiceKey, Map<string, number>> | undefined;
   const freeze = (service: ServiceKey, reason: string) => {
     for (const table of input.tables) {
       for (const route of table.routes) {
@@ -80,56 +105,27 @@ export function computeDesired(input: PlanInput): DesiredState {
     freeze(service, "annotation is invalid; routes are left as they are");
 
   for (const intent of [...input.intents].sort(byAge)) {
-    const refused: Refusal[] = [];
-    for (const id of intent.routeTables ?? []) {
-      if (managedSet.has(id)) continue;
-      refused.push({
-        service: intent.key,
-        reason: "InvalidAnnotation",
-        message: `annotation vpc-route-sync.io/route-tables: ${id} is not a route table this controller manages (managed: ${managed.join(", ") || "none"}); remove it or ask the admin to add it`,
-      });
-    }
-    for (const cidr of intent.cidrs) {
-      const verdict = checkCidr(cidr, input.policy);
-      if (!verdict.allowed)
-        refused.push({ service: intent.key, reason: verdict.reason, message: verdict.message });
-    }
-    const tables = intent.routeTables ?? managed;
-    if (refused.length === 0) {
-      for (const cidr of intent.cidrs) {
-        const taken = tables.filter((table) => claims.get(table, cidr.text) !== undefined);
-        const first = taken[0];
-        if (first === undefined) continue;
-        const more = taken.length > 1 ? ` (and ${taken.length - 1} more route table(s))` : "";
-        refused.push({
-          service: intent.key,
-          reason: "RouteConflict",
-          message: `${cidr.text} in ${first}${more} is already requested by the older Service ${claims.get(first, cidr.text)}; remove it from one of them`,
-        });
-      }
-    }
+    const refused = findRefusals(intent, input.policy, managed, claims);
     if (refused.length > 0) {
       // All or nothing: a partly refused request changes nothing, so a typo never moves traffic.
       refusals.push(...refused);
       freeze(intent.key, "request refused; routes are left as they are");
       continue;
     }
-    for (const cidr of intent.cidrs)
-      for (const table of tables) claims.set(table, cidr.text, intent.key);
+    const tables = intent.routeTables ?? managed.ids;
+    claims.claim(intent.key, intent.cidrs, intent.routeTables ? new Set(tables) : managed.set);
     if (intent.cidrs.length === 0 || tables.length === 0) continue;
     const families = [...new Set(intent.cidrs.map((c) => c.family))].sort() as IpFamily[];
-    const choice = selectTarget(
-      intent.endpoints,
-      families,
-      input.targets,
-      votes.get(intent.key) ?? new Map(),
-    );
+    const choice = selectTarget(intent.endpoints, families, input.targets, () => {
+      votes ??= countVotes(input);
+      return votes.get(intent.key) ?? new Map();
+    });
     if (choice.kind === "node") {
-      for (const cidr of intent.cidrs) {
+      const routes = intent.cidrs.flatMap((cidr) => {
         const target = choice.targets.get(cidr.family);
-        if (target === undefined) continue;
-        for (const table of tables) routes.push({ table, cidr, target, service: intent.key });
-      }
+        return target === undefined ? [] : [{ cidr, target }];
+      });
+      grants.push({ service: intent.key, tables, routes });
       continue;
     }
     const holdAll = (reason: string) => {
@@ -159,6 +155,17 @@ export function computeDesired(input: PlanInput): DesiredState {
           "no ready endpoint; withdrawing routes (vpc-route-sync.io/on-no-endpoint=withdraw)",
       });
     }
+  }
+  return { grants, held, refusals, notes };
+}
+
+/** Desired state as one route per (table, CIDR) pair, for callers that want it spelled out. */
+export function computeDesired(input: PlanInput): DesiredState {
+  const { grants, held, refusals, notes } = computeGrants(input);
+  const routes: DesiredRoute[] = [];
+  for (const { service, tables, routes: granted } of grants) {
+    for (const { cidr, target } of granted)
+      for (const table of tables) routes.push({ table, cidr, target, service });
   }
   return { routes, held, refusals, notes };
 }

@@ -1,15 +1,23 @@
 import type { Action, ActionKind } from "../domain/plan.js";
-import type { DesiredRoute, ObservedRoute, ObservedTable, RouteOwner } from "../domain/route.js";
+import type { ObservedRoute, ObservedTable, RouteOwner, RouteTarget } from "../domain/route.js";
+import type { Grant } from "./desired.js";
 import { classifyOwnership, mayDelete } from "./ownership.js";
-import { PairMap } from "./pair-map.js";
+import type { PairMap } from "./pair-map.js";
+import { Reasons } from "./reasons.js";
+import { emptyLayout, layOutTables, type TableLayout, type WantedRoute } from "./table-layout.js";
 
-/** Inputs of the diff besides the desired routes. */
+/** What the diff compares: the desired grants and holds against the tables the cloud has. */
 export interface DiffInput {
   readonly clusterId: string;
   readonly adoptExistingRoutes: boolean;
   readonly tables: readonly ObservedTable[];
-  readonly desired: readonly DesiredRoute[];
+  readonly grants: readonly Grant[];
   readonly held: PairMap<string>;
+}
+
+/** The diff's inputs plus the reasons it writes, shared by every table of one plan. */
+interface DiffContext extends DiffInput {
+  readonly reasons: Reasons;
 }
 
 /** Builds an action with positional fields: planning 100,000 pairs cannot afford spread objects. */
@@ -19,7 +27,7 @@ function action(
   cidr: string,
   owner: RouteOwner,
   observed: ObservedRoute | undefined,
-  target: DesiredRoute["target"] | undefined,
+  target: RouteTarget | undefined,
   reason: string,
   adopt = false,
 ): Action {
@@ -44,118 +52,126 @@ function action(
   };
 }
 
-function planDesired(
-  d: DesiredRoute,
+/** Decides one wanted pair, given the route the table has for it (if any) and any hold on it. */
+function planWanted(
+  table: string,
+  w: WantedRoute,
   o: ObservedRoute | undefined,
-  owner: RouteOwner,
-  input: DiffInput,
+  heldReason: string | undefined,
+  context: DiffContext,
 ): Action {
-  const { table, target } = d;
-  const cidr = d.cidr.text;
+  const { cidr, target, owner } = w;
+  const { reasons } = context;
   if (o === undefined)
-    return action(
-      "create",
-      table,
-      cidr,
-      owner,
-      o,
-      target,
-      `no route yet; routing to node ${target.nodeName}`,
-    );
-  const ownership = classifyOwnership(o, input.clusterId);
+    return action("create", table, cidr, owner, o, target, reasons.created(target.nodeName));
+  const ownership = classifyOwnership(o, context.clusterId);
   if (ownership === "other-cluster") {
-    const why = `the route belongs to cluster ${JSON.stringify(o.owner?.clusterId)} (Service ${o.owner?.service}); it is never touched`;
+    const why = reasons.otherCluster(o.owner?.clusterId, o.owner?.service);
     return action("conflict", table, cidr, owner, o, target, why);
   }
   if (ownership === "unowned") {
-    if (!input.adoptExistingRoutes) {
-      const why = `a route to ${o.targetDescription} exists and is not owned by vpc-route-sync; remove it or set adoptExistingRoutes`;
+    if (!context.adoptExistingRoutes) {
+      const why = reasons.unowned(o.targetDescription);
       return action("conflict", table, cidr, owner, o, target, why);
     }
-    return action(
-      "replace",
-      table,
-      cidr,
-      owner,
-      o,
-      target,
-      `adopting the existing route to ${o.targetDescription}`,
-      true,
-    );
+    const why = reasons.adopted(o.targetDescription);
+    return action("replace", table, cidr, owner, o, target, why, true);
   }
-  const heldReason = input.held.get(table, cidr);
   if (heldReason !== undefined) return action("keep", table, cidr, owner, o, undefined, heldReason);
-  if (!o.exists)
-    return action(
-      "create",
-      table,
-      cidr,
-      owner,
-      o,
-      target,
-      "ownership record found but the route is gone; recreating",
-    );
+  if (!o.exists) return action("create", table, cidr, owner, o, target, reasons.recreated);
   if (o.targetId === target.id) {
-    if (o.owner?.service === d.service)
-      return action("keep", table, cidr, owner, o, target, "in sync");
-    return action(
-      "replace",
-      table,
-      cidr,
-      owner,
-      o,
-      target,
-      `ownership moves from ${o.owner?.service} to ${d.service}`,
-    );
+    if (o.owner?.service === owner.service)
+      return action("keep", table, cidr, owner, o, target, reasons.inSync);
+    const why = reasons.ownershipMoved(o.owner?.service, owner.service);
+    return action("replace", table, cidr, owner, o, target, why);
   }
-  return action(
-    "replace",
-    table,
-    cidr,
-    owner,
-    o,
-    target,
-    `moving from ${o.targetDescription} to node ${target.nodeName}`,
-  );
+  const why = reasons.moved(o.targetDescription, target.nodeName);
+  return action("replace", table, cidr, owner, o, target, why);
+}
+
+/** Decides an owned route no Service wants: withdraw it, unless it is held. */
+function planUnwanted(
+  table: string,
+  o: ObservedRoute,
+  heldReason: string | undefined,
+  owner: RouteOwner,
+  reasons: Reasons,
+): Action {
+  if (heldReason !== undefined)
+    return action("keep", table, o.cidr, owner, o, undefined, heldReason);
+  const reason = o.exists ? reasons.withdrawn(owner.service) : reasons.staleRecord;
+  return action("delete", table, o.cidr, owner, o, undefined, reason);
+}
+
+/** A real route wins over a dangling ownership record for the same pair; otherwise the first. */
+const isBetter = (route: ObservedRoute, seen: ObservedRoute | undefined): boolean =>
+  seen === undefined || (!seen.exists && route.exists);
+
+const byCidr = (a: Action, b: Action): number => (a.cidr < b.cidr ? -1 : a.cidr > b.cidr ? 1 : 0);
+
+/** Plans one route table, appending its actions to `out` in CIDR order. */
+function diffTable(
+  table: string,
+  observed: readonly ObservedTable[],
+  layout: TableLayout,
+  context: DiffContext,
+  out: Action[],
+): void {
+  const { wanted, indexOf } = layout;
+  const found = new Array<ObservedRoute | undefined>(wanted.length);
+  const unwanted = new Map<string, ObservedRoute>();
+  for (const { routes } of observed) {
+    for (const route of routes) {
+      const i = indexOf.get(route.cidr);
+      if (i === undefined) {
+        if (isBetter(route, unwanted.get(route.cidr))) unwanted.set(route.cidr, route);
+      } else if (isBetter(route, found[i])) {
+        found[i] = route;
+      }
+    }
+  }
+  const held = context.held.row(table);
+  const withdrawals: Action[] = [];
+  for (const o of unwanted.values()) {
+    if (mayDelete(o, context.clusterId) && o.owner !== undefined)
+      withdrawals.push(planUnwanted(table, o, held?.get(o.cidr), o.owner, context.reasons));
+  }
+  const plan = (w: WantedRoute, i: number) =>
+    planWanted(table, w, found[i], held?.get(w.cidr), context);
+  if (withdrawals.length === 0) {
+    // The common case: `wanted` is already in CIDR order, so no sorting and no copying.
+    wanted.forEach((w, i) => {
+      out.push(plan(w, i));
+    });
+    return;
+  }
+  for (const a of wanted.map(plan).concat(withdrawals).sort(byCidr)) out.push(a);
 }
 
 /**
- * Compares desired routes with the cloud's routes, pair by pair. Only routes carrying this
- * cluster's ownership record are ever deleted or replaced (or unowned ones, when adoption is on).
+ * Compares the desired routes with the cloud's routes, table by table, pair by pair, and returns
+ * the actions sorted by table then CIDR. Only routes carrying this cluster's ownership record are
+ * ever deleted or replaced (or unowned ones, when adoption is on).
  */
 export function diffRoutes(input: DiffInput): Action[] {
-  const observed = new PairMap<ObservedRoute>();
+  const layouts = layOutTables(input.grants, input.clusterId);
+  const observed = new Map<string, ObservedTable[]>();
   for (const table of input.tables) {
-    for (const route of table.routes) {
-      const seen = observed.get(table.id, route.cidr);
-      // A real route wins over a dangling ownership record for the same pair.
-      if (seen === undefined || (!seen.exists && route.exists))
-        observed.set(table.id, route.cidr, route);
-    }
+    const list = observed.get(table.id);
+    if (list === undefined) observed.set(table.id, [table]);
+    else list.push(table);
   }
+  // Granted tables are managed ones, so normally observed too; the union needs no such promise.
+  const ids = [...new Set([...observed.keys(), ...layouts.keys()])].sort();
+  const context: DiffContext = { ...input, reasons: new Reasons() };
   const actions: Action[] = [];
-  const owners = new Map<string, RouteOwner>();
-  for (const d of input.desired) {
-    let owner = owners.get(d.service);
-    if (owner === undefined) {
-      owner = { clusterId: input.clusterId, service: d.service };
-      owners.set(d.service, owner);
-    }
-    actions.push(planDesired(d, observed.get(d.table, d.cidr.text), owner, input));
-    // What remains in `observed` afterwards is not desired by anyone.
-    observed.delete(d.table, d.cidr.text);
-  }
-  for (const [table, cidr, o] of observed.entries()) {
-    if (!mayDelete(o, input.clusterId) || o.owner === undefined) continue;
-    const heldReason = input.held.get(table, cidr);
-    if (heldReason !== undefined) {
-      actions.push(action("keep", table, cidr, o.owner, o, undefined, heldReason));
-    } else {
-      const reason = o.exists
-        ? `no longer requested by ${o.owner.service}; withdrawing`
-        : "stale ownership record without a route; removing it";
-      actions.push(action("delete", table, cidr, o.owner, o, undefined, reason));
-    }
-  }
+  for (const table of ids)
+    diffTable(
+      table,
+      observed.get(table) ?? [],
+      layouts.get(table) ?? emptyLayout,
+      context,
+      actions,
+    );
   return actions;
 }

@@ -10,6 +10,11 @@ export class PairMap<T> {
     return this.tables.get(table)?.get(cidr);
   }
 
+  /** Every entry of one table, keyed by CIDR, for a caller working through that table. */
+  row(table: string): ReadonlyMap<string, T> | undefined {
+    return this.tables.get(table);
+  }
+
   has(table: string, cidr: string): boolean {
     return this.tables.get(table)?.has(cidr) ?? false;
   }

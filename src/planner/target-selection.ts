@@ -13,7 +13,6 @@ export type TargetChoice =
       readonly kind: "node";
       readonly nodeName: string;
       readonly targets: ReadonlyMap<IpFamily, RouteTarget>;
-      readonly sticky: boolean;
     }
   | { readonly kind: "no-ready-endpoint" }
   | { readonly kind: "unresolved"; readonly nodes: readonly string[] };
@@ -37,8 +36,11 @@ export function selectTarget(
   endpoints: readonly EndpointInfo[],
   families: readonly IpFamily[],
   targets: ReadonlyMap<string, RouteTarget>,
-  /** How many of the Service's current routes point at each target id. */
-  currentVotes: ReadonlyMap<string, number>,
+  /**
+   * How many of the Service's current routes point at each target id. A function, called only when
+   * there is a choice to make: counting walks every route of every table.
+   */
+  currentVotes: () => ReadonlyMap<string, number>,
 ): TargetChoice {
   const nodes = eligibleNodes(endpoints);
   if (nodes.length === 0) return { kind: "no-ready-endpoint" };
@@ -52,12 +54,14 @@ export function selectTarget(
     return [{ nodeName, perFamily }];
   });
   if (resolved.length === 0) return { kind: "unresolved", nodes };
+  // With a single candidate there is nothing to choose, so the current routes are not counted.
+  const votesById = resolved.length > 1 ? currentVotes() : new Map<string, number>();
   let best: (typeof resolved)[number] | undefined;
   let bestVotes = 0;
   for (const candidate of resolved) {
     const ids = new Set([...candidate.perFamily.values()].map((t) => t.id));
     let votes = 0;
-    for (const id of ids) votes += currentVotes.get(id) ?? 0;
+    for (const id of ids) votes += votesById.get(id) ?? 0;
     if (votes > bestVotes) {
       best = candidate;
       bestVotes = votes;
@@ -65,10 +69,5 @@ export function selectTarget(
   }
   const chosen = best ?? resolved[0];
   if (chosen === undefined) return { kind: "unresolved", nodes };
-  return {
-    kind: "node",
-    nodeName: chosen.nodeName,
-    targets: chosen.perFamily,
-    sticky: best !== undefined,
-  };
+  return { kind: "node", nodeName: chosen.nodeName, targets: chosen.perFamily };
 }
