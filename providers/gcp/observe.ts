@@ -4,8 +4,9 @@
  * leaves two of ours; the planner keys routes by (table, CIDR) and keeps the first it sees, so:
  * routes of others (foreign, or another cluster's) come first, each as listed, so a CIDR someone
  * else also routes is always seen as theirs (a conflict, never overwritten); of our own routes
- * only the one in effect (best priority, then oldest name order) is reported. Our other routes
- * for that CIDR are leftovers of an interrupted switch; the next write for the CIDR deletes them.
+ * only the one in effect (best priority, then oldest name order) is reported, counting our other
+ * routes for that CIDR as `leftovers` of an interrupted switch, so the planner asks for a write
+ * that deletes them even when the route in effect is right.
  */
 import type { ObservedRoute, ObservedTable } from "../../src/domain/route.js";
 import { parseOwner } from "./naming.js";
@@ -33,7 +34,7 @@ export function ownRoutesFor(
     .sort((a, b) => a.priority - b.priority || a.name.localeCompare(b.name));
 }
 
-function observed(table: string, route: GcpRoute): ObservedRoute {
+function observed(table: string, route: GcpRoute, leftovers = 0): ObservedRoute {
   return {
     table,
     cidr: route.destRange,
@@ -42,6 +43,7 @@ function observed(table: string, route: GcpRoute): ObservedRoute {
     targetDescription: describeNextHop(route),
     owner: parseOwner(route),
     exists: true,
+    ...(leftovers > 0 ? { leftovers } : {}),
   };
 }
 
@@ -62,8 +64,9 @@ export function toObservedTable(
   const cidrs = new Set(
     routes.filter((r) => parseOwner(r)?.clusterId === clusterId).map((r) => r.destRange),
   );
-  const ours = [...cidrs]
-    .sort()
-    .flatMap((cidr) => ownRoutesFor(routes, cidr, clusterId).slice(0, 1));
-  return { id: table, routes: [...others, ...ours].map((r) => observed(table, r)) };
+  const ours = [...cidrs].sort().flatMap((cidr) => {
+    const [inEffect, ...leftovers] = ownRoutesFor(routes, cidr, clusterId);
+    return inEffect === undefined ? [] : [observed(table, inEffect, leftovers.length)];
+  });
+  return { id: table, routes: [...others.map((r) => observed(table, r)), ...ours] };
 }

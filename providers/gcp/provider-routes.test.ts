@@ -207,7 +207,7 @@ describe("GCP provider routes against the fake Compute API", () => {
     expect(routesFor(cidr)[0]?.priority).toBe(999);
   });
 
-  it("reports one route per CIDR when an interrupted move left two of ours, and the next write removes the stale one", async () => {
+  it("reports one route per CIDR, counting the leftovers an interrupted move left, and the next write removes them", async () => {
     await f.provider.applyWrite(routeWrite("create", cidr, targetA));
     f.fake.control.seedRoute({
       name: routeName(owner, cidr, targetB.id),
@@ -219,8 +219,10 @@ describe("GCP provider routes against the fake Compute API", () => {
     });
     const [table] = await f.provider.listTables();
     expect(table?.routes).toHaveLength(1);
-    expect(table?.routes[0]?.targetId).toBe(targetB.id);
+    expect(table?.routes[0]).toMatchObject({ targetId: targetB.id, leftovers: 1 });
     await f.provider.applyWrite(routeWrite("replace", cidr, targetB));
+    const [after] = await f.provider.listTables();
+    expect(after?.routes[0]?.leftovers).toBeUndefined();
     expect(routesFor(cidr).map((r) => r.priority)).toEqual([999]);
     expect(f.fake.control.calls.count("routes.insert")).toBe(1);
   });

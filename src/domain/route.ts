@@ -29,6 +29,11 @@ export interface ObservedRoute {
   readonly owner: RouteOwner | undefined;
   /** False for an ownership record whose route is gone (a crash between the two writes). */
   readonly exists: boolean;
+  /**
+   * Further routes of ours for the same table and CIDR besides this one, the one in effect: only
+   * GCP allows several, when a make-before-break switch was interrupted. A write removes them.
+   */
+  readonly leftovers?: number;
 }
 
 /** A route table the controller manages, with everything in it that matters for planning. */

@@ -81,7 +81,9 @@ function planWanted(
   if (!o.exists) return action("create", table, cidr, owner, o, target, reasons.recreated);
   if (o.targetId === target.id) {
     if (o.owner?.service === owner.service)
-      return action("keep", table, cidr, owner, o, target, reasons.inSync);
+      return (o.leftovers ?? 0) > 0
+        ? action("replace", table, cidr, owner, o, target, reasons.leftovers)
+        : action("keep", table, cidr, owner, o, target, reasons.inSync);
     const why = reasons.ownershipMoved(o.owner?.service, owner.service);
     return action("replace", table, cidr, owner, o, target, why);
   }

@@ -33,6 +33,24 @@ describe("planRoutes", () => {
     expect(plan.actions.map((a) => a.kind)).toEqual(["keep", "keep", "keep"]);
   });
 
+  it("rewrites a route in effect on the right node when an interrupted switch left another of ours", () => {
+    const plan = planRoutes(
+      input({
+        tables: tables(all, [
+          { ...ours("rtb-1", "10.8.0.0/24", "eni-a"), leftovers: 1 },
+          ours("rtb-2", "10.8.0.0/24", "eni-a"),
+          ours("rtb-3", "10.8.0.0/24", "eni-a"),
+        ]),
+      }),
+    );
+    expect(plan.actions.map((a) => [a.kind, a.table, a.target?.id])).toEqual([
+      ["replace", "rtb-1", "eni-a"],
+      ["keep", "rtb-2", "eni-a"],
+      ["keep", "rtb-3", "eni-a"],
+    ]);
+    expect(plan.actions[0]?.reason).toContain("interrupted switch");
+  });
+
   it("moves the route when the only ready endpoint changes node", () => {
     const plan = planRoutes(
       input({

@@ -28,6 +28,8 @@ export class Reasons {
   readonly created = cached((node) => `no route yet; routing to node ${node}`);
   readonly recreated = "ownership record found but the route is gone; recreating";
   readonly inSync = "in sync";
+  readonly leftovers =
+    "in effect, but an interrupted switch left another route of ours; removing it";
   readonly moved = cached((from, node) => `moving from ${from} to node ${node}`);
   readonly ownershipMoved = cached((from, to) => `ownership moves from ${from} to ${to}`);
   readonly otherCluster = cached(
