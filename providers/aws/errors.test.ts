@@ -8,6 +8,7 @@ import {
   VrsError,
 } from "../../src/errors.js";
 import { awsServiceError } from "../../test/fakes/aws/service-error.js";
+import { Ec2ApiError, timeoutError } from "./ec2-query/api-error.js";
 import { awsErrorCode, awsErrorMessage, toAwsError } from "./errors.js";
 
 const networkError = (code: string, name = "Error") =>
@@ -16,6 +17,10 @@ const networkError = (code: string, name = "Error") =>
     code,
     $metadata: { attempts: 1 },
   });
+
+/** The query client's error and the SDK-shaped one the fakes throw must map alike. */
+const ec2ApiError = (code: string, message: string, status: number) =>
+  new Ec2ApiError({ code, message, status, requestId: "req-1" });
 
 describe("toAwsError", () => {
   it.each([
@@ -50,14 +55,41 @@ describe("toAwsError", () => {
     ["SomethingNew", 400, PermanentError],
     ["InternalFailure", 501, PermanentError],
   ])("maps %s (HTTP %i) to %o", (code, status, type) => {
-    const sdk = awsServiceError(code, `the message for ${code}`, status);
-    const mapped = toAwsError(sdk, "CreateRoute", "route 10.8.0.0/24 in rtb-1");
-    expect(mapped).toBeInstanceOf(type);
-    expect(mapped.message).toContain("CreateRoute");
-    expect(mapped.message).toContain("route 10.8.0.0/24 in rtb-1");
-    expect(mapped.message).toContain(code);
-    expect(mapped.message).toContain(`the message for ${code}`);
-    expect(mapped.cause).toBe(sdk);
+    for (const make of [awsServiceError, ec2ApiError]) {
+      const raw = make(code, `the message for ${code}`, status);
+      const mapped = toAwsError(raw, "CreateRoute", "route 10.8.0.0/24 in rtb-1");
+      expect(mapped, make.name).toBeInstanceOf(type);
+      expect(mapped.message).toContain("CreateRoute");
+      expect(mapped.message).toContain("route 10.8.0.0/24 in rtb-1");
+      expect(mapped.message).toContain(code);
+      expect(mapped.message).toContain(`the message for ${code}`);
+      expect(mapped.cause).toBe(raw);
+    }
+  });
+
+  it.each([
+    ["an error page without EC2's document (HTTP 502)", "UnknownError", 502, TransientError],
+    ["an error page without EC2's document (HTTP 403)", "UnknownError", 403, PermanentError],
+    ["a throttling answer without EC2's document (HTTP 429)", "UnknownError", 429, ThrottledError],
+  ])("maps %s to %o", (_, code, status, type) => {
+    expect(toAwsError(ec2ApiError(code, "HTTP x", status), "Op", "r")).toBeInstanceOf(type);
+  });
+
+  it("retries a broken 2xx answer (cut off, or not the action's response)", () => {
+    const broken = new Ec2ApiError({
+      code: "InvalidResponse",
+      message: "the DescribeVpcs answer (HTTP 200) is not XML",
+      status: 200,
+      fault: "server",
+    });
+    expect(toAwsError(broken, "DescribeVpcs", "VPCs")).toBeInstanceOf(TransientError);
+  });
+
+  it("maps the query client's timeouts to a TransientError", () => {
+    const timeout = timeoutError("no complete answer within 10000 ms");
+    const mapped = toAwsError(timeout, "DescribeVpcs", "VPCs");
+    expect(mapped).toBeInstanceOf(TransientError);
+    expect(mapped.message).toContain("ETIMEDOUT: no complete answer within 10000 ms");
   });
 
   it("marks retryable kinds retryable and permanent ones not", () => {
@@ -117,6 +149,13 @@ describe("toAwsError", () => {
 });
 
 describe("awsErrorCode", () => {
+  it("reads the code and message of the query client's error, also through a typed error's cause", () => {
+    const raw = ec2ApiError("InvalidParameterValue", "There is no route defined", 400);
+    expect(awsErrorCode(raw)).toBe("InvalidParameterValue");
+    expect(awsErrorCode(toAwsError(raw, "ReplaceRoute", "r"))).toBe("InvalidParameterValue");
+    expect(awsErrorMessage(toAwsError(raw, "ReplaceRoute", "r"))).toBe("There is no route defined");
+  });
+
   it("reads the code of an SDK error, also through a typed error's cause", () => {
     const sdk = awsServiceError("InvalidParameterValue", "There is no route defined");
     const typed = toAwsError(sdk, "ReplaceRoute", "r");

@@ -6,6 +6,7 @@ import {
   TransientError,
   VrsError,
 } from "../../src/errors.js";
+import { Ec2ApiError } from "./ec2-query/api-error.js";
 
 /** EC2 and SDK codes meaning "slow down" (the SDK's own throttling list plus EC2's). */
 const throttlingCodes = new Set([
@@ -32,7 +33,7 @@ const conflictCodes = new Set([
   "InvalidState",
 ]);
 
-/** Server trouble, timeouts and clock-skew rejections the SDK corrects on the next attempt. */
+/** Server trouble, timeouts and clock-skew rejections the signer corrects on the next attempt. */
 const transientCodes = new Set([
   "InternalError",
   "InternalFailure",
@@ -76,7 +77,6 @@ interface ErrorShape {
   readonly message?: unknown;
   readonly $fault?: unknown;
   readonly $metadata?: { readonly httpStatusCode?: unknown };
-  readonly cause?: unknown;
 }
 
 const shape = (error: unknown): ErrorShape =>
@@ -85,35 +85,57 @@ const shape = (error: unknown): ErrorShape =>
 const text = (value: unknown): string | undefined =>
   typeof value === "string" && value !== "" ? value : undefined;
 
+/** What the mapping looks at: the AWS or Node code, the HTTP status (0: none) and the fault side. */
+interface ErrorFacts {
+  readonly code: string | undefined;
+  readonly status: number;
+  readonly fault: "client" | "server" | undefined;
+}
+
 /**
- * The AWS error code (`InvalidRoute.NotFound`) or Node network code (`ECONNRESET`) of an SDK
- * error, also when it is wrapped as the `cause` of a typed error; callers match codes narrowly.
+ * Reads an error of the query client (Ec2ApiError), of the AWS SDK (a ServiceException with
+ * `Code`/`name`, `$fault` and `$metadata`, as tests and fakes still produce), or of Node
+ * (`ECONNRESET`, a TimeoutError): one set of facts for one mapping.
  */
-export function awsErrorCode(error: unknown): string | undefined {
+function factsOf(error: unknown): ErrorFacts {
+  if (error instanceof Ec2ApiError) {
+    return { code: text(error.code), status: error.status, fault: error.fault };
+  }
   const e = shape(error);
-  if (error instanceof VrsError) return awsErrorCode(e.cause);
-  const isService = e.$metadata !== undefined || e.$fault !== undefined;
   const name = text(e.name);
   const named = name !== undefined && name !== "Error" ? name : undefined;
-  return isService ? (text(e.Code) ?? named ?? text(e.code)) : (text(e.code) ?? named);
-}
-
-/** The AWS message of an SDK error, also through a typed error's `cause`. */
-export function awsErrorMessage(error: unknown): string {
-  const e = shape(error);
-  if (error instanceof VrsError) return awsErrorMessage(e.cause);
-  return text(e.message) ?? String(error);
+  const isSdkService = e.$metadata !== undefined || e.$fault !== undefined;
+  const status = typeof e.$metadata?.httpStatusCode === "number" ? e.$metadata.httpStatusCode : 0;
+  const fault = e.$fault === "server" || e.$fault === "client" ? e.$fault : undefined;
+  const code = isSdkService ? (text(e.Code) ?? named ?? text(e.code)) : (text(e.code) ?? named);
+  return { code, status, fault };
 }
 
 /**
- * Maps anything the EC2 SDK throws to the controller's typed errors, naming the operation, the
- * resource and the AWS code, with the SDK error kept as `cause`. Typed errors pass through.
+ * The AWS error code (`InvalidRoute.NotFound`) or Node network code (`ECONNRESET`) of a failed
+ * EC2 call, also when it is wrapped as the `cause` of a typed error; callers match codes narrowly.
+ */
+export function awsErrorCode(error: unknown): string | undefined {
+  if (error instanceof VrsError) return awsErrorCode(error.cause);
+  return factsOf(error).code;
+}
+
+/** The AWS message of a failed EC2 call, also through a typed error's `cause`. */
+export function awsErrorMessage(error: unknown): string {
+  if (error instanceof VrsError) return awsErrorMessage(error.cause);
+  return text(shape(error).message) ?? String(error);
+}
+
+/**
+ * Maps anything a failed EC2 call throws to the controller's typed errors, naming the operation,
+ * the resource and the AWS code, with the original error kept as `cause`. Keyed by EC2's error
+ * `<Code>` first, then the HTTP status. Typed errors pass through.
  */
 export function toAwsError(error: unknown, operation: string, resource: string): VrsError {
   if (error instanceof VrsError) return error;
-  const e = shape(error);
-  const code = awsErrorCode(error) ?? "UnknownError";
-  const status = typeof e.$metadata?.httpStatusCode === "number" ? e.$metadata.httpStatusCode : 0;
+  const facts = factsOf(error);
+  const code = facts.code ?? "UnknownError";
+  const { status } = facts;
   const hint = hints[code]?.(operation, resource);
   const message = `EC2 ${operation} on ${resource} failed: ${code}: ${awsErrorMessage(error)}${hint === undefined ? "" : `; ${hint}`}`;
   const options = { cause: error };
@@ -122,11 +144,11 @@ export function toAwsError(error: unknown, operation: string, resource: string):
   if (conflictCodes.has(code)) return new ConflictError(message, options);
   if (status === 501)
     return new PermanentError(`${message} (the endpoint does not implement it)`, options);
-  if (transientCodes.has(code) || status >= 500 || e.$fault === "server") {
+  if (transientCodes.has(code) || status >= 500 || facts.fault === "server") {
     return new TransientError(message, options);
   }
   const isBug = error instanceof TypeError || error instanceof RangeError;
-  if (status === 0 && e.$fault === undefined && !isBug && !(code in hints)) {
+  if (status === 0 && facts.fault === undefined && !isBug && !(code in hints)) {
     return new TransientError(message, options);
   }
   return new PermanentError(message, options);

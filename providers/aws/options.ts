@@ -6,7 +6,7 @@ import { clusterIdProblem } from "./ownership-tags.js";
 
 /**
  * Static AWS credentials, shaped like the SDK's `AwsCredentialIdentity` (declared here so that
- * only client.ts imports the SDK). Tests only: production uses the SDK default chain.
+ * only ec2-query/sign.ts imports AWS packages). Tests only: production uses the default chain.
  */
 export interface AwsCredentialIdentity {
   readonly accessKeyId: string;
@@ -41,7 +41,7 @@ export interface AwsProviderOptions {
   readonly logger: Logger;
   /** Told about every EC2 call: operation, outcome and duration. */
   readonly calls?: CallObserver;
-  /** Tests only; production uses the SDK default chain (IRSA / EKS Pod Identity / instance profile). */
+  /** Tests only; production uses the AWS default chain (IRSA / EKS Pod Identity / instance profile). */
   readonly credentials?: AwsCredentialIdentity;
   /** How long ENI and VPC lookups are reused; default 10 minutes. */
   readonly cacheTtlMs?: number;

@@ -80,7 +80,7 @@ export interface Ec2RouteSpec extends Ec2RouteKey {
 /**
  * The narrow port to EC2: exactly the nine calls the provider makes, in plain values, so that
  * everything but `client.ts` is tested against a hand-written fake. Methods throw whatever the
- * SDK throws; `observed-port.ts` counts the calls and maps those errors to typed ones.
+ * EC2 client throws; `observed-port.ts` counts the calls and maps those errors to typed ones.
  */
 export interface Ec2Port {
   describeRouteTables(request: Ec2PageRequest): Promise<Ec2Page<Ec2RouteTable>>;

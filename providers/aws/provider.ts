@@ -12,7 +12,7 @@ import { createTtlCache } from "./ttl-cache.js";
 import { describeVpcCidrs } from "./vpc-cidrs.js";
 
 /**
- * The AWS provider over any Ec2Port: the real SDK client in production (see index.ts), a fake in
+ * The AWS provider over any Ec2Port: the EC2 Query client in production (see index.ts), a fake in
  * unit tests. Every call goes through `observePort`, so it is counted and its errors are typed.
  */
 export function buildAwsProvider(ec2: Ec2Port, options: AwsProviderOptions): Provider {

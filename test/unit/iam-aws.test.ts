@@ -51,10 +51,10 @@ function policy(name: string): PolicyDocument {
 const list = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-/** Every EC2 SDK command the provider's only SDK file sends. */
+/** Every EC2 action (`ec2.send("CreateRoute", ...)`) the provider's only EC2-calling file sends. */
 function commandsInClient(): string[] {
   const source = readFileSync(join(root, "providers", "aws", "client.ts"), "utf8");
-  return [...new Set([...source.matchAll(/new (\w+)Command\(/g)].map((m) => m[1] ?? ""))].sort();
+  return [...new Set([...source.matchAll(/\.send\(\s*"(\w+)"/g)].map((m) => m[1] ?? ""))].sort();
 }
 
 /** A request as IAM sees it: action, resource ARN and condition context. */
