@@ -2,7 +2,6 @@
 import { Command, Option } from "commander";
 import { runAgent } from "./cli/agent.js";
 import { runController } from "./cli/controller.js";
-import { runDemo } from "./cli/demo.js";
 import { runPlan } from "./cli/plan.js";
 import { packageVersion, runVersion } from "./cli/version.js";
 import { loadAgentOptions } from "./config/agent.js";
@@ -65,6 +64,9 @@ async function main(argv: string[]): Promise<number> {
     .option("--moves <n>", "how many times to move the VPN endpoint", "6")
     .option("--verbose", "show the controller's logs")
     .action(async (options: { moves: string; verbose?: boolean }) => {
+      // The demo drives the test harness and its fixture libraries (devDependencies, absent
+      // from the image), so only `demo` loads it; the controller and agent never do.
+      const { runDemo } = await import("./cli/demo.js");
       exitCode = await runDemo({ moves: Number(options.moves), verbose: options.verbose === true });
     });
 

@@ -1,4 +1,3 @@
-import type { KubeConfig } from "@kubernetes/client-node";
 import { type CommandRunner, execFileRunner } from "../agent/command-runner.js";
 import { IpRoutes } from "../agent/ip-routes.js";
 import { runNodeLoop } from "../agent/loop.js";
@@ -7,8 +6,9 @@ import { NatMasquerade } from "../agent/nat-masquerade.js";
 import type { AgentOptions } from "../agent/options.js";
 import { type AgentPassResult, NodeReconciler } from "../agent/reconcile.js";
 import { type Clock, systemClock } from "../clock.js";
+import { loadKubeAccess } from "../kube/api/load-access.js";
+import { type KubeSource, kubeClientFor } from "../kube/api/source.js";
 import { ClusterState } from "../kube/cluster-state.js";
-import { loadKubeConfig } from "../kube/kubeconfig.js";
 import { kubeNodeReader, NodeDirectory, type NodeReader } from "../kube/nodes.js";
 import { startHealthServer } from "../observability/health-server.js";
 import { createLogger, type Logger } from "../observability/logger.js";
@@ -17,7 +17,8 @@ import { CoalescingQueue } from "../reconciler/queue.js";
 /** Injected collaborators of a running agent; the netns tests pass a runner that enters a netns. */
 export interface AgentDeps {
   readonly options: AgentOptions;
-  readonly kubeConfig: KubeConfig;
+  /** The API server: from `loadKubeAccess`, or a client-node KubeConfig in tests. */
+  readonly kubeConfig: KubeSource;
   readonly runner: CommandRunner;
   readonly logger: Logger;
   readonly metrics: AgentMetrics;
@@ -44,11 +45,12 @@ export interface RunningAgent {
  */
 export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
   const { options, clock, metrics } = deps;
+  const kube = kubeClientFor(deps.kubeConfig);
   const logger = deps.logger.child({ component: "agent", node: options.nodeName });
   const work = new AbortController();
   const queue = new CoalescingQueue(() => clock.monotonicMs());
   const cluster = new ClusterState({
-    kubeConfig: deps.kubeConfig,
+    kubeConfig: kube,
     namespaces: options.allowedNamespaces,
     onServiceChanged: (key) => queue.add(key),
     clock,
@@ -57,7 +59,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
   const reconciler = new NodeReconciler({
     settings: options,
     cluster,
-    nodes: new NodeDirectory(deps.nodeReader ?? kubeNodeReader(deps.kubeConfig), clock),
+    nodes: new NodeDirectory(deps.nodeReader ?? kubeNodeReader(kube), clock),
     routes: new IpRoutes(deps.runner, options.routeProtocol),
     masquerade: new NatMasquerade(deps.runner),
     logger,
@@ -120,7 +122,7 @@ export async function runAgent(options: AgentOptions): Promise<number> {
   const logger = createLogger({ level: options.log.level, pretty: options.log.pretty });
   const agent = await startAgent({
     options,
-    kubeConfig: loadKubeConfig(options.kubeconfig),
+    kubeConfig: loadKubeAccess(options.kubeconfig),
     runner: execFileRunner(),
     logger,
     metrics: createAgentMetrics(),

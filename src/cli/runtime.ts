@@ -1,8 +1,8 @@
-import type { KubeConfig } from "@kubernetes/client-node";
 import type { Provider } from "../../providers/types.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config/types.js";
 import { UnsafeToWriteError } from "../errors.js";
+import { type KubeSource, kubeClientFor } from "../kube/api/source.js";
 import { ClusterState } from "../kube/cluster-state.js";
 import { KubeEventRecorder } from "../kube/events.js";
 import { LeaderElector, type LeadershipEnd } from "../kube/leader-election.js";
@@ -20,7 +20,8 @@ import type { PassResult, ReconcilerDeps } from "../reconciler/reconcile.js";
 /** Injected collaborators of a running controller. */
 export interface ControllerRuntimeDeps {
   readonly config: Config;
-  readonly kubeConfig: KubeConfig;
+  /** The API server: from `loadKubeAccess`, or a client-node KubeConfig in tests. */
+  readonly kubeConfig: KubeSource;
   readonly provider: Provider;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -43,13 +44,14 @@ export interface RunningController {
  * reconcile loop and the health server. Shared by the `controller` command, the demo and tests.
  */
 export async function startController(deps: ControllerRuntimeDeps): Promise<RunningController> {
-  const { config, kubeConfig, provider, metrics, clock } = deps;
+  const { config, provider, metrics, clock } = deps;
+  const kube = kubeClientFor(deps.kubeConfig);
   const logger = deps.logger.child({ component: "controller" });
   const work = new AbortController();
   const leadership = new AbortController();
   const queue = new CoalescingQueue(() => clock.monotonicMs());
   const cluster = new ClusterState({
-    kubeConfig,
+    kubeConfig: kube,
     namespaces: config.allowedNamespaces,
     onServiceChanged: (key) => queue.add(key),
     clock,
@@ -64,7 +66,7 @@ export async function startController(deps: ControllerRuntimeDeps): Promise<Runn
           renewDeadlineMs: config.leaderElection.renewDeadlineMs,
           retryPeriodMs: config.leaderElection.retryPeriodMs,
           store: kubeLeaseStore(
-            kubeConfig,
+            kube,
             config.leaderElection.namespace,
             config.leaderElection.leaseName,
           ),
@@ -75,9 +77,9 @@ export async function startController(deps: ControllerRuntimeDeps): Promise<Runn
   const reconcilerDeps: ReconcilerDeps = {
     provider,
     cluster,
-    nodes: new NodeDirectory(kubeNodeReader(kubeConfig), clock),
-    events: new KubeEventRecorder(kubeConfig, clock, logger),
-    status: new KubeStatusWriter(kubeConfig, clock, logger),
+    nodes: new NodeDirectory(kubeNodeReader(kube), clock),
+    events: new KubeEventRecorder(kube, clock, logger),
+    status: new KubeStatusWriter(kube, clock, logger),
     metrics,
     logger: logger.child({ component: "reconciler" }),
     clock,

@@ -12,7 +12,7 @@ describe("cluster-state records", () => {
         namespace: "vpn",
         uid: "u1",
         generation: 3,
-        creationTimestamp: new Date("2026-01-02T03:04:05Z"),
+        creationTimestamp: "2026-01-02T03:04:05Z",
         annotations: {
           "vpc-route-sync.io/cidrs": "10.8.0.0/24",
           "kubectl.kubernetes.io/last-applied-configuration": "{...}",

@@ -1,15 +1,10 @@
-import {
-  CoreV1Api,
-  DiscoveryV1Api,
-  type KubeConfig,
-  type V1EndpointSlice,
-  type V1Service,
-} from "@kubernetes/client-node";
 import { isOurAnnotation } from "../annotations/keys.js";
 import type { Clock } from "../clock.js";
 import type { EndpointInfo, ServiceKey } from "../domain/service.js";
 import type { Logger } from "../observability/logger.js";
-import { type ListResult, SupervisedInformer } from "./informer.js";
+import type { KubeSource } from "./api/source.js";
+import type { KubeEndpointSlice, KubeService } from "./api/types.js";
+import { SupervisedInformer } from "./informer.js";
 
 /** The part of a Service the controller keeps: identity and its vpc-route-sync annotations. */
 export interface ServiceRecord {
@@ -30,7 +25,7 @@ export interface SliceRecord {
 
 /** Where to watch and whom to tell. */
 export interface ClusterStateOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kubeConfig: KubeSource;
   /** Namespaces to watch; `["*"]` watches all. */
   readonly namespaces: readonly string[];
   /** Called with the Service key whenever its record or its endpoints change. */
@@ -42,7 +37,7 @@ export interface ClusterStateOptions {
 const serviceLabel = "kubernetes.io/service-name";
 
 /** Reduces a Service to its record; undefined when it has no vpc-route-sync annotation. */
-export function toServiceRecord(svc: V1Service): ServiceRecord | undefined {
+export function toServiceRecord(svc: KubeService): ServiceRecord | undefined {
   const all = svc.metadata?.annotations ?? {};
   const ours = Object.entries(all).filter(([k]) => isOurAnnotation(k));
   if (ours.length === 0) return undefined;
@@ -62,7 +57,7 @@ export function toServiceRecord(svc: V1Service): ServiceRecord | undefined {
 }
 
 /** Reduces an EndpointSlice to the endpoints target selection needs. */
-export function toSliceRecord(slice: V1EndpointSlice): SliceRecord | undefined {
+export function toSliceRecord(slice: KubeEndpointSlice): SliceRecord | undefined {
   const serviceName = slice.metadata?.labels?.[serviceLabel];
   if (serviceName === undefined) return undefined;
   return {
@@ -79,107 +74,132 @@ export function toSliceRecord(slice: V1EndpointSlice): SliceRecord | undefined {
   };
 }
 
-const listOf = <K>(items: K[], rv: string | undefined): ListResult<K> => ({
-  items,
-  resourceVersion: rv ?? "",
-});
+/** One watched scope (a namespace, or all): its Services and their EndpointSlices. */
+interface Scope {
+  readonly services: SupervisedInformer<KubeService, ServiceRecord>;
+  readonly slices: SupervisedInformer<KubeEndpointSlice, SliceRecord>;
+}
 
 /**
- * The controller's view of the cluster: annotated Services and EndpointSlices in the allowed
- * namespaces only (so memory does not grow with unrelated objects), reduced to small records.
+ * The controller's view of the cluster: annotated Services in the allowed namespaces and the
+ * EndpointSlices of those Services only, reduced to small records, so memory follows the VPN
+ * Services and not the size of the cluster (even with `*`).
  */
 export class ClusterState {
-  private readonly informers: SupervisedInformer<V1Service, ServiceRecord>[] = [];
-  private readonly sliceInformers: SupervisedInformer<V1EndpointSlice, SliceRecord>[] = [];
+  private readonly scopes: Scope[] = [];
   private readonly slicesByService = new Map<ServiceKey, Map<string, SliceRecord>>();
+  private readonly sliceOwner = new Map<string, ServiceKey>();
+  /** Services that just gained an annotation, hidden until their slices have been listed. */
+  private readonly pending = new Map<ServiceKey, number>();
+  private readonly notify: (key: ServiceKey) => void;
 
   constructor(options: ClusterStateOptions) {
-    const core = options.kubeConfig.makeApiClient(CoreV1Api);
-    const discovery = options.kubeConfig.makeApiClient(DiscoveryV1Api);
+    this.notify = options.onServiceChanged;
     const all = options.namespaces.includes("*");
-    const scopes = all ? [undefined] : [...options.namespaces];
     const common = { kubeConfig: options.kubeConfig, clock: options.clock, logger: options.logger };
-    for (const ns of scopes) {
-      this.informers.push(
-        new SupervisedInformer<V1Service, ServiceRecord>({
-          ...common,
-          name: `services/${ns ?? "*"}`,
-          path: ns ? `/api/v1/namespaces/${ns}/services` : "/api/v1/services",
-          list: async () => {
-            const l = ns
-              ? await core.listNamespacedService({ namespace: ns })
-              : await core.listServiceForAllNamespaces();
-            return listOf(l.items, l.metadata?.resourceVersion);
-          },
-          transform: toServiceRecord,
-          onChange: (key) => options.onServiceChanged(key),
-        }),
-      );
-      this.sliceInformers.push(
-        new SupervisedInformer<V1EndpointSlice, SliceRecord>({
-          ...common,
-          name: `endpointslices/${ns ?? "*"}`,
-          path: ns
-            ? `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`
-            : "/apis/discovery.k8s.io/v1/endpointslices",
-          list: async () => {
-            const l = ns
-              ? await discovery.listNamespacedEndpointSlice({ namespace: ns })
-              : await discovery.listEndpointSliceForAllNamespaces();
-            return listOf(l.items, l.metadata?.resourceVersion);
-          },
-          transform: toSliceRecord,
-          onChange: (sliceKey, value) => this.indexSlice(sliceKey, value, options.onServiceChanged),
-        }),
-      );
+    for (const ns of all ? [undefined] : [...options.namespaces]) {
+      const slices = new SupervisedInformer<KubeEndpointSlice, SliceRecord>({
+        ...common,
+        name: `endpointslices/${ns ?? "*"}`,
+        path: ns
+          ? `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`
+          : "/apis/discovery.k8s.io/v1/endpointslices",
+        transform: (slice) => {
+          const record = toSliceRecord(slice);
+          return record && this.isAnnotated(record.service) ? record : undefined;
+        },
+        onChange: (sliceKey, value) => this.indexSlice(sliceKey, value),
+      });
+      const services = new SupervisedInformer<KubeService, ServiceRecord>({
+        ...common,
+        name: `services/${ns ?? "*"}`,
+        path: ns ? `/api/v1/namespaces/${ns}/services` : "/api/v1/services",
+        transform: toServiceRecord,
+        onChange: (key, value, previous) => {
+          if (value !== undefined && previous === undefined) this.reveal(key, slices);
+          else this.notify(key);
+        },
+      });
+      this.scopes.push({ services, slices });
     }
   }
 
-  private readonly sliceOwner = new Map<string, ServiceKey>();
+  /**
+   * A Service that just gained an annotation: its slices were not kept until now, so they are
+   * listed again before the Service is shown to anyone (no pass sees it without endpoints).
+   */
+  private reveal(key: ServiceKey, slices: Scope["slices"]): void {
+    this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+    void slices.requestRelist().then(() => {
+      const left = (this.pending.get(key) ?? 1) - 1;
+      if (left > 0) this.pending.set(key, left);
+      else this.pending.delete(key);
+      this.notify(key);
+    });
+  }
 
-  private indexSlice(
-    sliceKey: string,
-    value: SliceRecord | undefined,
-    notify: (key: ServiceKey) => void,
-  ): void {
+  private isAnnotated(key: ServiceKey): boolean {
+    return this.scopes.some((s) => s.services.get(key) !== undefined);
+  }
+
+  private indexSlice(sliceKey: string, value: SliceRecord | undefined): void {
     const previous = this.sliceOwner.get(sliceKey);
     if (previous !== undefined && previous !== value?.service) {
       this.slicesByService.get(previous)?.delete(sliceKey);
       if (this.slicesByService.get(previous)?.size === 0) this.slicesByService.delete(previous);
       this.sliceOwner.delete(sliceKey);
-      if (this.service(previous)) notify(previous);
+      if (this.service(previous)) this.notify(previous);
     }
     if (value === undefined) return;
     const slices = this.slicesByService.get(value.service) ?? new Map<string, SliceRecord>();
     slices.set(sliceKey, value);
     this.slicesByService.set(value.service, slices);
     this.sliceOwner.set(sliceKey, value.service);
-    if (this.service(value.service)) notify(value.service);
+    if (this.service(value.service)) this.notify(value.service);
   }
 
-  /** Starts every informer; they run until the signal aborts. */
+  /**
+   * Starts every informer; they run until the signal aborts. A scope's slices are listed once its
+   * Services are, so the first slice list already knows which slices to keep.
+   */
   async start(signal: AbortSignal): Promise<void> {
-    await Promise.all([...this.informers, ...this.sliceInformers].map((i) => i.run(signal)));
+    const aborted = new Promise<void>((resolve) =>
+      signal.addEventListener("abort", () => resolve(), { once: true }),
+    );
+    await Promise.all(
+      this.scopes.map(async ({ services, slices }) => {
+        const running = services.run(signal);
+        await Promise.race([services.whenSynced(), aborted]);
+        await Promise.all([running, slices.run(signal)]);
+      }),
+    );
+  }
+
+  private informers(): { hasSynced(): boolean; isLive(): boolean }[] {
+    return this.scopes.flatMap((s) => [s.services, s.slices]);
   }
 
   /** True once every informer has listed at least once. */
   hasSynced(): boolean {
-    return [...this.informers, ...this.sliceInformers].every((i) => i.hasSynced());
+    return this.informers().every((i) => i.hasSynced());
   }
 
   /** True while every informer is synced and watching: the API server is reachable. */
   isLive(): boolean {
-    return [...this.informers, ...this.sliceInformers].every((i) => i.isLive());
+    return this.informers().every((i) => i.isLive());
   }
 
-  /** Annotated Services currently known. */
+  /** Annotated Services currently known (with their endpoints). */
   services(): ServiceRecord[] {
-    return this.informers.flatMap((i) => [...i.values()]);
+    return this.scopes.flatMap((s) =>
+      [...s.services.values()].filter((r) => !this.pending.has(r.key)),
+    );
   }
 
   service(key: ServiceKey): ServiceRecord | undefined {
-    for (const informer of this.informers) {
-      const found = informer.get(key);
+    if (this.pending.has(key)) return undefined;
+    for (const scope of this.scopes) {
+      const found = scope.services.get(key);
       if (found) return found;
     }
     return undefined;

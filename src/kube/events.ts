@@ -1,7 +1,8 @@
-import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import type { Clock } from "../clock.js";
 import type { ServiceKey } from "../domain/service.js";
 import type { Logger } from "../observability/logger.js";
+import type { KubeClient } from "./api/client.js";
+import { type KubeSource, kubeClientFor } from "./api/source.js";
 
 /** Event type as Kubernetes knows it. */
 export type EventType = "Normal" | "Warning";
@@ -25,7 +26,7 @@ export interface EventSink {
  * a resync every minute does not flood the API server with the same news.
  */
 export class KubeEventRecorder implements EventSink {
-  private readonly core: CoreV1Api;
+  private readonly client: KubeClient;
   private readonly recent = new Map<string, number>();
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -33,12 +34,12 @@ export class KubeEventRecorder implements EventSink {
   private readonly component: string;
 
   constructor(
-    kubeConfig: KubeConfig,
+    kubeConfig: KubeSource,
     clock: Clock,
     logger: Logger,
     options: { dedupeWindowMs?: number; component?: string } = {},
   ) {
-    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.client = kubeClientFor(kubeConfig);
     this.clock = clock;
     this.logger = logger;
     this.dedupeWindowMs = options.dedupeWindowMs ?? 600_000;
@@ -55,20 +56,23 @@ export class KubeEventRecorder implements EventSink {
     const [namespace = "", name = ""] = event.service.split("/");
     const time = this.clock.wallNow();
     try {
-      await this.core.createNamespacedEvent({
-        namespace,
-        body: {
-          metadata: { generateName: `${name}.`, namespace },
-          involvedObject: { kind: "Service", apiVersion: "v1", namespace, name, uid: event.uid },
-          type: event.type,
-          reason: event.reason,
-          message: event.message.slice(0, 1024),
-          source: { component: this.component },
-          reportingComponent: this.component,
-          firstTimestamp: time,
-          lastTimestamp: time,
-          count: 1,
-        },
+      const body = {
+        apiVersion: "v1",
+        kind: "Event",
+        metadata: { generateName: `${name}.`, namespace },
+        involvedObject: { kind: "Service", apiVersion: "v1", namespace, name, uid: event.uid },
+        type: event.type,
+        reason: event.reason,
+        message: event.message.slice(0, 1024),
+        source: { component: this.component },
+        reportingComponent: this.component,
+        firstTimestamp: time.toISOString(),
+        lastTimestamp: time.toISOString(),
+        count: 1,
+      };
+      await this.client.create(`/api/v1/namespaces/${namespace}/events`, body, {
+        what: `recording event ${event.reason} on service ${event.service}`,
+        forbiddenHint: "grant create on events to the controller",
       });
     } catch (error) {
       this.recent.delete(key);

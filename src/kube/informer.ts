@@ -1,7 +1,8 @@
-import type { KubeConfig } from "@kubernetes/client-node";
-import { Watch } from "@kubernetes/client-node";
 import type { Clock } from "../clock.js";
+import { TransientError } from "../errors.js";
 import type { Logger } from "../observability/logger.js";
+import { isGone } from "./api/errors.js";
+import { type KubeSource, kubeClientFor } from "./api/source.js";
 
 /** Minimal shape of a Kubernetes object the informer needs. */
 export interface KubeObject {
@@ -17,14 +18,15 @@ export interface ListResult<K> {
 /** What to watch and how to keep it small in memory. */
 export interface InformerOptions<K extends KubeObject, T> {
   readonly name: string;
-  /** Watch path, e.g. `/api/v1/namespaces/vpn/services`. */
+  /** Collection path, e.g. `/api/v1/namespaces/vpn/services`; listed in pages, then watched. */
   readonly path: string;
-  list(): Promise<ListResult<K>>;
+  /** Replaces the paged list of `path` (tests); the watch still follows `path`. */
+  readonly list?: () => Promise<ListResult<K>>;
   /** Reduces an object to what the controller needs; undefined means "not interesting, do not store". */
   transform(object: K): T | undefined;
   /** Called for every key whose stored value appeared, changed or disappeared. */
-  onChange(key: string, value: T | undefined): void;
-  readonly kubeConfig: KubeConfig;
+  onChange(key: string, value: T | undefined, previous: T | undefined): void;
+  readonly kubeConfig: KubeSource;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Full relist period, to heal anything a watch may have missed (default 10 min). */
@@ -33,22 +35,40 @@ export interface InformerOptions<K extends KubeObject, T> {
   readonly random?: () => number;
 }
 
+/** Lists of one informer start at most this often, however often a relist is requested. */
+const minListIntervalMs = 1_000;
+
 const keyOf = (o: KubeObject): string => `${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
 
 /**
  * A supervised list+watch cache: it restarts on any error with jittered exponential backoff,
  * relists on 410 Gone and periodically, stores only transformed values, and says whether it is
- * synced and live, so nothing acts on a cache that is not.
+ * synced and live, so nothing acts on a cache that is not. Lists are paged and each object is
+ * transformed as it arrives, so only the small transformed values are ever kept.
  */
 export class SupervisedInformer<K extends KubeObject, T> {
   private readonly store = new Map<string, T>();
   private synced = false;
   private live = false;
   private failures = 0;
+  private relistRequested = false;
+  private relistWaiters: (() => void)[] = [];
+  private stopWatch: AbortController | undefined;
+  private lastListAt = Number.NEGATIVE_INFINITY;
+  private readonly firstSync: Promise<void>;
+  private markSynced: () => void = () => undefined;
   private readonly options: InformerOptions<K, T>;
 
   constructor(options: InformerOptions<K, T>) {
     this.options = options;
+    this.firstSync = new Promise((resolve) => {
+      this.markSynced = resolve;
+    });
+  }
+
+  /** Resolves once the first list completed. */
+  whenSynced(): Promise<void> {
+    return this.firstSync;
   }
 
   /** True once the first list completed. */
@@ -69,13 +89,24 @@ export class SupervisedInformer<K extends KubeObject, T> {
     return this.store.values();
   }
 
+  /**
+   * Ends the current watch and lists again: for when what `transform` keeps has changed, so
+   * objects it dropped before must be looked at again. Resolves once a list that started after
+   * the request has been applied. Requests coalesce, and lists start at most once a second.
+   */
+  requestRelist(): Promise<void> {
+    this.relistRequested = true;
+    this.stopWatch?.abort();
+    return new Promise((resolve) => this.relistWaiters.push(resolve));
+  }
+
   /** Runs until `signal` aborts; never throws. */
   async run(signal: AbortSignal): Promise<void> {
     const { clock, logger } = this.options;
     const relistMs = this.options.relistIntervalMs ?? 600_000;
     while (!signal.aborted) {
       try {
-        const rv = await this.relist();
+        const rv = await this.relist(signal);
         this.failures = 0;
         await this.watchUntil(rv, clock.monotonicMs() + relistMs, signal);
       } catch (error) {
@@ -100,18 +131,43 @@ export class SupervisedInformer<K extends KubeObject, T> {
     return base / 2 + (random() * base) / 2;
   }
 
-  private async relist(): Promise<string> {
-    const result = await this.options.list();
-    const seen = new Set<string>();
-    for (const item of result.items) {
-      const key = keyOf(item);
-      seen.add(key);
-      this.put(key, this.options.transform(item));
+  /** Lists everything, then applies the result at once, so a failed list changes nothing. */
+  private async relist(signal: AbortSignal): Promise<string> {
+    const { clock, transform, list, path } = this.options;
+    const wait = this.lastListAt + minListIntervalMs - clock.monotonicMs();
+    if (wait > 0) await clock.sleep(wait, signal);
+    this.lastListAt = clock.monotonicMs();
+    this.relistRequested = false;
+    const waiters = this.relistWaiters.splice(0);
+    const listed = new Map<string, T>();
+    const collect = (item: K) => {
+      const value = transform(item);
+      if (value !== undefined) listed.set(keyOf(item), value);
+    };
+    let resourceVersion: string;
+    try {
+      if (list) {
+        const result = await list();
+        for (const item of result.items) collect(item);
+        resourceVersion = result.resourceVersion;
+      } else {
+        resourceVersion = await kubeClientFor(this.options.kubeConfig).list<K>(path, {
+          onItem: collect,
+          onRestart: () => listed.clear(),
+          signal,
+        });
+      }
+    } catch (error) {
+      this.relistWaiters.unshift(...waiters);
+      throw error;
     }
-    for (const key of [...this.store.keys()]) if (!seen.has(key)) this.put(key, undefined);
+    for (const key of [...this.store.keys()]) if (!listed.has(key)) this.put(key, undefined);
+    for (const [key, value] of listed) this.put(key, value);
     this.synced = true;
     this.live = true;
-    return result.resourceVersion;
+    this.markSynced();
+    for (const resolve of waiters) resolve();
+    return resourceVersion;
   }
 
   private put(key: string, value: T | undefined): void {
@@ -124,7 +180,7 @@ export class SupervisedInformer<K extends KubeObject, T> {
       // A change outside the transformed record (e.g. our own status write) is no news: no pass.
       if (previous !== undefined && JSON.stringify(previous) === JSON.stringify(value)) return;
     }
-    this.options.onChange(key, value);
+    this.options.onChange(key, value, previous);
   }
 
   /** Watches from `resourceVersion`, re-watching after clean server closes, until relist time. */
@@ -133,41 +189,32 @@ export class SupervisedInformer<K extends KubeObject, T> {
     relistAt: number,
     signal: AbortSignal,
   ): Promise<void> {
+    const { clock, path, transform } = this.options;
+    const client = kubeClientFor(this.options.kubeConfig);
     let rv = resourceVersion;
-    const watch = new Watch(this.options.kubeConfig);
-    while (!signal.aborted && this.options.clock.monotonicMs() < relistAt) {
-      rv = await new Promise<string>((resolve, reject) => {
-        let latest = rv;
-        let gone = false;
-        const onAbort = () => controller.then((c) => c.abort());
-        const controller = watch.watch(
-          this.options.path,
-          {
-            resourceVersion: latest,
-            allowWatchBookmarks: true,
-            timeoutSeconds: 20 + Math.floor(Math.random() * 8),
+    while (!signal.aborted && !this.relistRequested && clock.monotonicMs() < relistAt) {
+      const stop = new AbortController();
+      this.stopWatch = stop;
+      try {
+        await client.watch<K>(path, {
+          resourceVersion: rv,
+          timeoutSeconds: 20 + Math.floor(Math.random() * 8),
+          signal: AbortSignal.any([signal, stop.signal]),
+          onEvent: (type, object) => {
+            rv = object.metadata?.resourceVersion ?? rv;
+            if (type === "BOOKMARK") return;
+            this.put(keyOf(object), type === "DELETED" ? undefined : transform(object));
           },
-          (phase: string, object: K & { code?: number }) => {
-            if (phase === "ERROR") {
-              gone = object.code === 410;
-              return;
-            }
-            latest = object.metadata?.resourceVersion ?? latest;
-            if (phase === "BOOKMARK") return;
-            const key = keyOf(object);
-            this.put(key, phase === "DELETED" ? undefined : this.options.transform(object));
-          },
-          (err: unknown) => {
-            signal.removeEventListener("abort", onAbort);
-            if (gone)
-              reject(new Error(`watch of ${this.options.path} expired (410 Gone); relisting`));
-            else if (err) reject(err);
-            else resolve(latest);
-          },
-        );
-        signal.addEventListener("abort", onAbort, { once: true });
-        controller.catch(reject);
-      });
+        });
+      } catch (error) {
+        if (stop.signal.aborted && !signal.aborted) return;
+        if (!isGone(error)) throw error;
+        throw new TransientError(`watch of ${path} expired (410 Gone); relisting`, {
+          cause: error,
+        });
+      } finally {
+        this.stopWatch = undefined;
+      }
     }
   }
 }

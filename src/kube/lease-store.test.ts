@@ -1,48 +1,29 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { KubeConfig } from "@kubernetes/client-node";
+import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
+import {
+  type FakeKubeApi,
+  reply,
+  type SeenRequest,
+  startFakeKubeApi,
+  status,
+} from "../../test/unit/fixtures/fake-kube-api.js";
 import { ConflictError, PermanentError, TransientError } from "../errors.js";
+import type { KubeAccess } from "./api/access.js";
 import { kubeLeaseStore } from "./lease-store.js";
 
-type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
-
 const leasePath = "/apis/coordination.k8s.io/v1/namespaces/vrs/leases/leader";
-let server: Server | undefined;
+let fake: FakeKubeApi | undefined;
 
-/** A plain-HTTP stand-in for the API server, for the answers a real one rarely gives on demand. */
-async function fakeApiServer(handler: Handler): Promise<KubeConfig> {
-  const started = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    req.on("end", () => handler(req, body, res));
-  });
-  server = started;
-  await new Promise<void>((resolve) => started.listen(0, "127.0.0.1", resolve));
-  const { port } = started.address() as AddressInfo;
-  const kc = new KubeConfig();
-  kc.loadFromClusterAndUser(
-    { name: "fake", server: `http://127.0.0.1:${port}`, skipTLSVerify: true },
-    { name: "nobody" },
-  );
-  return kc;
-}
-
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
-}
-
-function status(code: number, reason: string, message: string) {
-  return { kind: "Status", apiVersion: "v1", status: "Failure", code, reason, message };
+async function fakeApiServer(
+  handler: (req: SeenRequest, body: string, res: ServerResponse) => void,
+): Promise<KubeAccess> {
+  fake = await startFakeKubeApi((req, res) => handler(req, req.body, res));
+  return fake.access;
 }
 
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
-  server = undefined;
+  await fake?.close();
+  fake = undefined;
 });
 
 describe("kubeLeaseStore", () => {
@@ -127,7 +108,7 @@ describe("kubeLeaseStore", () => {
 
   it("gives up on a hung API server after the request timeout", async () => {
     const kc = await fakeApiServer((req) => {
-      expect(req.url).toBe(leasePath);
+      expect(req.url.pathname).toBe(leasePath);
     });
     const started = performance.now();
     const get = kubeLeaseStore(kc, "vrs", "leader", { requestTimeoutMs: 200 }).get();

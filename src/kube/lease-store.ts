@@ -1,12 +1,7 @@
-import {
-  ApiException,
-  type ConfigurationOptions,
-  CoordinationV1Api,
-  type KubeConfig,
-  Observable,
-  type V1Lease,
-} from "@kubernetes/client-node";
-import { classifyLeaseError, toLeaseRecord, toLeaseSpec } from "./lease-kube-codec.js";
+import { isNotFound } from "../errors.js";
+import { type KubeSource, kubeClientFor } from "./api/source.js";
+import type { KubeLease } from "./api/types.js";
+import { toLeaseRecord, toLeaseSpec } from "./lease-kube-codec.js";
 
 /** The fields of a coordination.k8s.io/v1 Lease that leader election reads and writes. */
 export interface LeaseRecord {
@@ -33,75 +28,63 @@ export interface LeaseStore {
 /** Bound on one API request unless told otherwise: a bit over client-go's 2 s retry period. */
 const defaultRequestTimeoutMs = 5_000;
 
+const forbiddenHint =
+  "grant get, create and update on leases.coordination.k8s.io to the controller";
+
 /**
  * A LeaseStore backed by one Lease in the Kubernetes API. Every request carries its own timeout,
  * so a hung API server fails the attempt instead of stalling renewal past the renew deadline.
+ * 409 becomes ConflictError, 401/403 PermanentError, anything else TransientError.
  */
 export function kubeLeaseStore(
-  kubeConfig: KubeConfig,
+  kubeConfig: KubeSource,
   namespace: string,
   name: string,
   options: { requestTimeoutMs?: number } = {},
 ): LeaseStore {
-  const api = kubeConfig.makeApiClient(CoordinationV1Api);
+  const client = kubeClientFor(kubeConfig);
   const timeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
   const where = `lease ${namespace}/${name}`;
+  const collection = `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`;
+  const call = (what: string) => ({ what: `${what} ${where}`, timeoutMs, forbiddenHint });
   /** Last Lease read or written, so an update keeps metadata and spec fields we do not model. */
-  let last: V1Lease | undefined;
-  const remember = (lease: V1Lease): LeaseRecord => {
+  let last: KubeLease | undefined;
+  const remember = (lease: KubeLease): LeaseRecord => {
     last = lease;
     return toLeaseRecord(lease, where);
   };
   return {
     async get() {
       try {
-        return remember(await api.readNamespacedLease({ namespace, name }, withTimeout(timeoutMs)));
+        return remember(await client.get<KubeLease>(`${collection}/${name}`, call("reading")));
       } catch (error) {
-        if (error instanceof ApiException && error.code === 404) return undefined;
-        throw classifyLeaseError(error, `reading ${where}`, timeoutMs);
+        if (isNotFound(error)) return undefined;
+        throw error;
       }
     },
     async create(record) {
-      const body: V1Lease = { metadata: { name, namespace }, spec: toLeaseSpec(record) };
-      try {
-        return remember(
-          await api.createNamespacedLease({ namespace, body }, withTimeout(timeoutMs)),
-        );
-      } catch (error) {
-        throw classifyLeaseError(error, `creating ${where}`, timeoutMs);
-      }
+      const body: KubeLease = {
+        apiVersion: "coordination.k8s.io/v1",
+        kind: "Lease",
+        metadata: { name, namespace },
+        spec: toLeaseSpec(record),
+      };
+      return remember(await client.create<KubeLease>(collection, body, call("creating")));
     },
     async update(record) {
       const base = last?.metadata?.resourceVersion === record.resourceVersion ? last : undefined;
-      const body: V1Lease = {
+      const body: KubeLease = {
+        apiVersion: "coordination.k8s.io/v1",
+        kind: "Lease",
         metadata: { ...base?.metadata, name, namespace, resourceVersion: record.resourceVersion },
         spec: { ...base?.spec, ...toLeaseSpec(record) },
       };
-      try {
-        const lease = await api.replaceNamespacedLease(
-          { namespace, name, body },
-          withTimeout(timeoutMs),
-        );
-        return remember(lease);
-      } catch (error) {
-        throw classifyLeaseError(error, `updating ${where}`, timeoutMs);
-      }
+      const lease = await client.replace<KubeLease>(
+        `${collection}/${name}`,
+        body,
+        call("updating"),
+      );
+      return remember(lease);
     },
-  };
-}
-
-/** Per-request options that abort the HTTP exchange (headers and body) after `ms`. */
-function withTimeout(ms: number): ConfigurationOptions {
-  return {
-    middlewareMergeStrategy: "append",
-    middleware: [
-      {
-        pre: (context) => {
-          context.setSignal(AbortSignal.timeout(ms));
-          return new Observable(Promise.resolve(context));
-        },
-        post: (response) => new Observable(Promise.resolve(response)),
-      },
-    ],
   };
 }

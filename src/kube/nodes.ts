@@ -1,15 +1,19 @@
-import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import type { Clock } from "../clock.js";
 import type { NodeInfo } from "../domain/service.js";
+import { type KubeSource, kubeClientFor } from "./api/source.js";
+import type { KubeNode } from "./api/types.js";
 
 /** Reads a node by name; a port so tests and the agent can supply nodes without an API server. */
 export type NodeReader = (name: string) => Promise<NodeInfo>;
 
 /** Builds a reader that GETs one node: only nodes hosting endpoints are ever read, none watched. */
-export function kubeNodeReader(kubeConfig: KubeConfig): NodeReader {
-  const core = kubeConfig.makeApiClient(CoreV1Api);
+export function kubeNodeReader(kubeConfig: KubeSource): NodeReader {
+  const client = kubeClientFor(kubeConfig);
   return async (name) => {
-    const node = await core.readNode({ name });
+    const node = await client.get<KubeNode>(`/api/v1/nodes/${encodeURIComponent(name)}`, {
+      what: `reading node ${name}`,
+      forbiddenHint: "grant get on nodes to this ServiceAccount",
+    });
     return {
       name,
       providerId: node.spec?.providerID,

@@ -1,5 +1,6 @@
-import { CoreV1Api, DiscoveryV1Api, type KubeConfig } from "@kubernetes/client-node";
 import type { EndpointInfo, ServiceKey } from "../domain/service.js";
+import { type KubeSource, kubeClientFor } from "./api/source.js";
+import type { KubeEndpointSlice, KubeService } from "./api/types.js";
 import {
   type ServiceRecord,
   type SliceRecord,
@@ -13,25 +14,35 @@ export interface StaticSnapshot {
   endpointsOf(key: ServiceKey): EndpointInfo[];
 }
 
-/** Lists Services and EndpointSlices once (namespaced, or cluster-wide for `["*"]`). */
+/** Lists Services and EndpointSlices once, in pages (namespaced, or cluster-wide for `["*"]`). */
 export async function listClusterSnapshot(
-  kubeConfig: KubeConfig,
+  kubeConfig: KubeSource,
   namespaces: readonly string[],
 ): Promise<StaticSnapshot> {
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-  const discovery = kubeConfig.makeApiClient(DiscoveryV1Api);
+  const client = kubeClientFor(kubeConfig);
   const scopes = namespaces.includes("*") ? [undefined] : [...namespaces];
   const services: ServiceRecord[] = [];
   const slices: SliceRecord[] = [];
   for (const namespace of scopes) {
-    const svcList = namespace
-      ? await core.listNamespacedService({ namespace })
-      : await core.listServiceForAllNamespaces();
-    const sliceList = namespace
-      ? await discovery.listNamespacedEndpointSlice({ namespace })
-      : await discovery.listEndpointSliceForAllNamespaces();
-    services.push(...svcList.items.flatMap((s) => toServiceRecord(s) ?? []));
-    slices.push(...sliceList.items.flatMap((s) => toSliceRecord(s) ?? []));
+    const prefix = namespace ? `/namespaces/${namespace}` : "";
+    const scopeServices: ServiceRecord[] = [];
+    const scopeSlices: SliceRecord[] = [];
+    await client.list<KubeService>(`/api/v1${prefix}/services`, {
+      onItem: (s) => {
+        const record = toServiceRecord(s);
+        if (record) scopeServices.push(record);
+      },
+      onRestart: () => scopeServices.splice(0),
+    });
+    await client.list<KubeEndpointSlice>(`/apis/discovery.k8s.io/v1${prefix}/endpointslices`, {
+      onItem: (s) => {
+        const record = toSliceRecord(s);
+        if (record) scopeSlices.push(record);
+      },
+      onRestart: () => scopeSlices.splice(0),
+    });
+    services.push(...scopeServices);
+    slices.push(...scopeSlices);
   }
   return {
     services: () => services,

@@ -1,12 +1,8 @@
-import {
-  CoreV1Api,
-  type KubeConfig,
-  PatchStrategy,
-  setHeaderOptions,
-} from "@kubernetes/client-node";
 import type { Clock } from "../clock.js";
 import type { ServiceKey } from "../domain/service.js";
 import type { Logger } from "../observability/logger.js";
+import type { KubeClient } from "./api/client.js";
+import { type KubeSource, kubeClientFor } from "./api/source.js";
 
 /** The condition type the controller owns on Service status. */
 export const routesProgrammedCondition = "vpc-route-sync.io/RoutesProgrammed";
@@ -30,13 +26,13 @@ export interface StatusSink {
  * other controllers' conditions are untouched. Unchanged conditions are not re-sent.
  */
 export class KubeStatusWriter implements StatusSink {
-  private readonly core: CoreV1Api;
+  private readonly client: KubeClient;
   private readonly last = new Map<ServiceKey, { key: string; since: Date }>();
   private readonly clock: Clock;
   private readonly logger: Logger;
 
-  constructor(kubeConfig: KubeConfig, clock: Clock, logger: Logger) {
-    this.core = kubeConfig.makeApiClient(CoreV1Api);
+  constructor(kubeConfig: KubeSource, clock: Clock, logger: Logger) {
+    this.client = kubeClientFor(kubeConfig);
     this.clock = clock;
     this.logger = logger;
   }
@@ -66,9 +62,15 @@ export class KubeStatusWriter implements StatusSink {
       },
     };
     try {
-      await this.core.patchNamespacedServiceStatus(
-        { name, namespace, body, fieldManager: "vpc-route-sync", force: true },
-        setHeaderOptions("Content-Type", PatchStrategy.ServerSideApply),
+      await this.client.apply(
+        `/api/v1/namespaces/${namespace}/services/${name}/status`,
+        body,
+        "vpc-route-sync",
+        {
+          force: true,
+          what: `writing the status of service ${c.service}`,
+          forbiddenHint: "grant patch on services/status to the controller",
+        },
       );
       this.last.set(c.service, { key, since });
     } catch (error) {
