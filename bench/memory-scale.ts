@@ -11,21 +11,16 @@ import {
   startControllerProcess,
 } from "./controller-process.js";
 import { createVpnService, startKubeAndEc2 } from "./environment.js";
+import { imageNodeFlags } from "./image-node-flags.js";
 import { populateCluster } from "./kube-populate.js";
 import { memoryTargets, type Watcher } from "./memory-targets.js";
 import { type BenchResult, writeResult } from "./results.js";
 import { benchResult, envInt, loadAverage, say, withCleanup } from "./support.js";
 
 /**
- * Diagnostic V8 flags for a third, otherwise identical namespaced controller: smaller young
- * generation and size-over-speed tuning, to show what the image's node command line alone
- * would save (--optimize-for-size is not accepted in NODE_OPTIONS, so they go on the command line).
- */
-const leanV8 = ["--max-semi-space-size=1", "--optimize-for-size"];
-
-/**
- * Memory at scale: controller processes (`node dist/src/main.js controller`), one watching
- * only the VPN namespace, one with --allowed-namespaces '*' (and a lean-V8 twin of the first),
+ * Memory at scale: controller processes run as the image runs them (`node <the Dockerfile's
+ * V8 flags> dist/src/main.js controller`), one watching only the VPN namespace, one with
+ * --allowed-namespaces '*', and (diagnostic) a twin of the first on plain `node`,
  * each with its own route tables on LocalStack; RSS and heap with an empty cluster, after 5,000 Nodes and 20,000 Services with
  * EndpointSlices were created in a dedicated kube-apiserver, and after a cold start on it.
  */
@@ -39,6 +34,7 @@ export async function benchMemoryScale(): Promise<BenchResult> {
     concurrency: envInt("BENCH_KUBE_CONCURRENCY", 24),
   };
   const settle = envInt("BENCH_MEMORY_SETTLE_SECONDS", 20) * 1000;
+  const shipped = imageNodeFlags();
   const watchers: Watcher[] = await withCleanup(async (cleanup) => {
     say("starting LocalStack (EC2) and a dedicated kube-apiserver + etcd ...");
     const { kube, localstack } = await startKubeAndEc2(cleanup);
@@ -53,7 +49,7 @@ export async function benchMemoryScale(): Promise<BenchResult> {
       return [tag, ids] as const;
     };
     const [starTag, starTables] = await tables("memory-star");
-    const [leanTag, leanTables] = await tables("memory-lean");
+    const [plainTag, plainTables] = await tables("memory-plain");
     const nodes = vpc.nodes.map((n) => ({
       name: n.name,
       providerId: n.providerId,
@@ -63,14 +59,20 @@ export async function benchMemoryScale(): Promise<BenchResult> {
     const poller = benchEc2Port(localstack.endpoint);
     const eni = vpc.nodes[0]?.eniId ?? "";
     const list = [
-      { name: "namespaced", namespaces: "vpn", tables: vpc.routeTableIds, tag: vpc.routeTableTag },
-      { name: "all-namespaces", namespaces: "*", tables: starTables, tag: starTag },
       {
-        name: "namespaced-lean-v8",
+        name: "namespaced",
         namespaces: "vpn",
-        tables: leanTables,
-        tag: leanTag,
-        v8: leanV8,
+        tables: vpc.routeTableIds,
+        tag: vpc.routeTableTag,
+        v8: shipped,
+      },
+      { name: "all-namespaces", namespaces: "*", tables: starTables, tag: starTag, v8: shipped },
+      {
+        name: "namespaced-plain-node",
+        namespaces: "vpn",
+        tables: plainTables,
+        tag: plainTag,
+        v8: [] as string[],
       },
     ] as const;
     const start = async (w: (typeof list)[number]): Promise<ControllerProcess> => {
@@ -89,7 +91,7 @@ export async function benchMemoryScale(): Promise<BenchResult> {
           `--leader-elect-lease-name=mem-${w.name}`,
         ],
         logDir,
-        "v8" in w ? w.v8 : [],
+        w.v8,
       );
       cleanup.add(proc.name, () => proc.stop());
       const t0 = performance.now();
@@ -130,7 +132,7 @@ export async function benchMemoryScale(): Promise<BenchResult> {
     return list.map((w, i) => ({
       name: w.name,
       allowedNamespaces: w.namespaces,
-      nodeFlags: "v8" in w ? w.v8.join(" ") : "(none)",
+      nodeFlags: w.v8.length > 0 ? w.v8.join(" ") : "(none)",
       empty: empty[i],
       grown: grown[i],
       cold: cold[i],
@@ -145,7 +147,7 @@ export async function benchMemoryScale(): Promise<BenchResult> {
     {
       loadAverageAtStart: loadAtStart,
       scale,
-      setup: `dedicated kube-apiserver + etcd and LocalStack EC2; 'node dist/src/main.js controller --provider aws' processes, each leader of its own lease and route tables: one with --allowed-namespaces vpn, one with '*', and (diagnostic) the namespaced one again run as 'node ${leanV8.join(" ")} dist/src/main.js controller'; the VPN Service (1 CIDR) lives in namespace vpn; the scale objects carry no vpc-route-sync annotation; the scale Services are headless (see kube-populate.ts)`,
+      setup: `dedicated kube-apiserver + etcd and LocalStack EC2; 'node ${shipped.join(" ")} dist/src/main.js controller --provider aws' processes (the V8 flags of deploy/Dockerfile's ENTRYPOINT), each leader of its own lease and route tables: one with --allowed-namespaces vpn, one with '*', and (diagnostic) the namespaced one again on plain 'node dist/src/main.js controller'; the VPN Service (1 CIDR) lives in namespace vpn; the scale objects carry no vpc-route-sync annotation; the scale Services are headless (see kube-populate.ts)`,
       method: `RSS and peak RSS (VmRSS, VmHWM) from /proc/<pid>/status, heap from each process's own /metrics (nodejs_heap_size_*); each figure is the median-RSS sample of 5 taken 2 s apart after $settle / 1000s of settling (V8 shrinks its heap once a process idles, so younger samples read higher); 'grown': the same processes after the objects were created while they ran; 'cold': fresh processes started on the full cluster (VmHWM shows their start-up peak)`,
       watchers,
     },

@@ -5,7 +5,7 @@ import type { BenchResult } from "./results.js";
 export interface Watcher {
   readonly name: string;
   readonly allowedNamespaces: string;
-  /** Extra node flags of the process (diagnostic V8 settings), or "(none)". */
+  /** Node flags of the process (the image's V8 settings), or "(none)" for plain node. */
   readonly nodeFlags: string;
   /** Empty cluster (only the VPN Service and three Nodes). */
   readonly empty: MemorySample | undefined;
@@ -20,7 +20,7 @@ export interface Watcher {
 const flatPercent = 10;
 
 const label = (w: Watcher) =>
-  `${w.name} (--allowed-namespaces ${w.allowedNamespaces}${w.nodeFlags === "(none)" ? "" : `; diagnostic node ${w.nodeFlags}`})`;
+  `${w.name} (--allowed-namespaces ${w.allowedNamespaces}; ${w.nodeFlags === "(none)" ? "diagnostic: plain node" : `as the image runs it: node ${w.nodeFlags}`})`;
 
 const growth = (from: number, to: number) => Math.round(((to - from) / from) * 1000) / 10;
 

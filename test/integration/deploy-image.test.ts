@@ -2,8 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { imageNodeFlags } from "../../bench/image-node-flags.js";
 
 const root = join(import.meta.dirname, "..", "..");
+
 const dockerfile = readFileSync(join(root, "deploy", "Dockerfile"), "utf8");
 
 /** One Dockerfile instruction, continuation lines joined, comments dropped. */
@@ -102,7 +104,12 @@ describe("container image (deploy/Dockerfile)", () => {
     expect(user).toMatch(/^[1-9]\d*:[1-9]\d*$/);
     const entrypoint = runtime.find((i) => i.keyword === "ENTRYPOINT")?.args ?? "";
     expect(isExecForm(entrypoint)).toBe(true);
-    expect(JSON.parse(entrypoint)).toEqual(["/usr/local/bin/node", "/app/dist/src/main.js"]);
+    expect(JSON.parse(entrypoint)).toEqual([
+      "/usr/local/bin/node",
+      ...imageNodeFlags(),
+      "/app/dist/src/main.js",
+    ]);
+    expect(imageNodeFlags()).toContain("--max-semi-space-size=1");
     expect(isExecForm(runtime.find((i) => i.keyword === "CMD")?.args ?? "")).toBe(true);
     const removal = runtime.findIndex((i) => i.keyword === "RUN" && i.args.includes("/bin/sh"));
     expect(removal).toBeGreaterThan(0);
