@@ -1,5 +1,6 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { Registry } from "prom-client";
+import { nodeHttp } from "../kube/api/node-http.js";
 import type { Logger } from "./logger.js";
 
 /** Probes the health server answers from; each returns a reason when not OK. */
@@ -18,7 +19,7 @@ export async function startHealthServer(
   checks: HealthChecks,
   logger: Logger,
 ): Promise<{ server: Server; port: number; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
+  const server = nodeHttp.createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     const probe = (problem: string | undefined) => {
       res.writeHead(problem === undefined ? 200 : 503, { "content-type": "text/plain" });
