@@ -121,6 +121,14 @@ export function awsMoveWorld(args: {
         { nodeName: node(to).name, address: `10.244.${to}.${10 + (move % 200)}` },
       ]),
     isConverged: (to) => allRouteTo(poller, set.tableIds, set.cidrs, node(to).eniId),
+    // One DescribeRouteTables of the floor's tables, filtered by id: their routes and ownership
+    // tags, the read the controller's pass makes once for all tables.
+    floorRead: async () => {
+      await floor.describeRouteTables({
+        filters: [{ name: "route-table-id", values: [...set.floorTableIds] }],
+        nextToken: undefined,
+      });
+    },
     // ReplaceRoute per pair: tables in parallel, serially within a table, as the applier does.
     floorMove: async (_from, to) => {
       await Promise.all(

@@ -85,6 +85,12 @@ const allRouteTo = (
     });
   });
 
+const tableRef = (id: string) => {
+  const ref = parseRouteTableId(id);
+  if (ref === undefined) throw new Error(`${id} is not a route table id`);
+  return ref;
+};
+
 /**
  * The move benchmark's Azure side. The floor PUTs each route of its own tables (and waits for
  * the long-running operation, as every ARM route write needs) through createAzureSdkPort, the
@@ -113,11 +119,15 @@ export function azureMoveWorld(args: {
         { nodeName: args.nodes[to]?.name ?? "", address: `10.244.${to}.${10 + (move % 200)}` },
       ]),
     isConverged: async (to) => allRouteTo(fake, tables.tableIds, cidrs, nodeIp(to)),
+    // routeTables.get per floor table (its routes and ownership tags), all at once: the read the
+    // controller's pass makes.
+    floorRead: async () => {
+      await Promise.all(tables.floorTableIds.map((id) => port.getRouteTable(tableRef(id))));
+    },
     floorMove: async (_from, to) => {
       await Promise.all(
         tables.floorTableIds.map(async (id) => {
-          const ref = parseRouteTableId(id);
-          if (ref === undefined) throw new Error(`${id} is not a route table id`);
+          const ref = tableRef(id);
           for (const [i, addressPrefix] of cidrs.entries())
             await port.putRoute(ref, `floor-${i}`, { addressPrefix, nextHopIpAddress: nodeIp(to) });
         }),

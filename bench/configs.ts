@@ -7,6 +7,9 @@ import { benchMoves, limitedMoves } from "./support.js";
 /** The product's default write budget (config defaults: 2 writes/s; burst ten seconds' worth). */
 const defaultRate = 2;
 
+/** The largest --write-burst (AWS's own burst for each mutating EC2 action). */
+const largestBurst = 50;
+
 /** How a provider starts a controller for one shape of routes, and reads its world. */
 export interface Shape {
   /** e.g. `1x3` (CIDRs x route tables). */
@@ -16,6 +19,7 @@ export interface Shape {
   readonly tables: number;
   start(settings: {
     writesPerSecond?: string;
+    writeBurst?: string;
     bypassWriteLimit?: boolean;
   }): Promise<BenchController>;
   world(controller: BenchController): MoveWorld;
@@ -40,19 +44,21 @@ export function pacedDefaults(shape: Shape): ConfigSpec {
 }
 
 /**
- * The large shape three ways: with the write limiter bypassed (diagnostic: the controller's own
- * mechanics against the floor, N moves), then at the default budget and at the flag's maximum
- * of 5/s (a few moves back to back: the first from a full bucket, the next from an empty one;
- * `limitedFallback` unless BENCH_LIMITED_MOVES says otherwise).
+ * The large shape four ways: with the write limiter bypassed (diagnostic: the controller's own
+ * mechanics against the floor, N moves), then at the default budget, at the default rate with the
+ * largest --write-burst, and at the flag's maximum of 5/s (a few moves back to back: the first
+ * from a full bucket, the next from an empty one; `limitedFallback` unless BENCH_LIMITED_MOVES
+ * says otherwise).
  */
 export function largeFamily(shape: Shape, limitedFallback = 2): ConfigSpec[] {
   const pairs = shape.cidrs * shape.tables;
-  const limited = (rate: number): ConfigSpec => {
-    const arithmetic = rateLimitArithmetic(pairs, rate);
+  const limited = (rate: number, burst?: number): ConfigSpec => {
+    const arithmetic = rateLimitArithmetic(pairs, rate, burst);
+    const burstFlag = burst === undefined ? "" : ` --write-burst ${burst}`;
     return {
       ...shape,
-      name: `${shape.name} at ${rate}/s`,
-      description: `${shape.description}; --writes-per-second ${rate} (burst ${arithmetic.burst}); moves back to back`,
+      name: `${shape.name} at ${rate}/s${burst === undefined ? "" : ` burst ${burst}`}`,
+      description: `${shape.description}; --writes-per-second ${rate}${burstFlag} (burst ${arithmetic.burst}); moves back to back`,
       writeBudget: `${rate} writes/s, burst ${arithmetic.burst}`,
       rateLimit: arithmetic,
       moves: limitedMoves(limitedFallback),
@@ -60,7 +66,11 @@ export function largeFamily(shape: Shape, limitedFallback = 2): ConfigSpec[] {
       // Moves that wait tens of seconds for tokens need no tight read loop.
       ...(arithmetic.waitFromFullBucketS > 1 ? { pollGapMs: 50 } : {}),
       timeoutMs: (arithmetic.waitFromEmptyBucketS + 60) * 1000,
-      start: () => shape.start(rate === defaultRate ? {} : { writesPerSecond: String(rate) }),
+      start: () =>
+        shape.start({
+          ...(rate === defaultRate ? {} : { writesPerSecond: String(rate) }),
+          ...(burst === undefined ? {} : { writeBurst: String(burst) }),
+        }),
     };
   };
   return [
@@ -75,6 +85,10 @@ export function largeFamily(shape: Shape, limitedFallback = 2): ConfigSpec[] {
       start: () => shape.start({ bypassWriteLimit: true }),
     },
     limited(defaultRate),
+    // Only where a move needs more writes than the default burst holds.
+    ...(pairs > rateLimitArithmetic(pairs, defaultRate).burst
+      ? [limited(defaultRate, largestBurst)]
+      : []),
     limited(5),
   ];
 }

@@ -55,6 +55,7 @@ export async function benchConvergenceAzure(): Promise<BenchResult> {
               azureEndpoint: fake.endpoint,
               leaderElectNamespace: namespace,
               ...(settings.writesPerSecond ? { writesPerSecond: settings.writesPerSecond } : {}),
+              ...(settings.writeBurst ? { writeBurst: settings.writeBurst } : {}),
             },
             provider: (config, logger, calls) =>
               createAzureProvider({
@@ -105,7 +106,7 @@ export async function benchConvergenceAzure(): Promise<BenchResult> {
         ratioMethod,
         "latency per move: EndpointSlice replace returned -> the fake's state (read in-process, no HTTP) shows one route per CIDR in every managed table, to the new node's IP",
         `confirmation reads every ${pollGapMs(1)} ms (in-process reads cost well under a millisecond)`,
-        `floor: routes.createOrUpdate (PUT + LRO polling every ${azurePollIntervalMs} ms) per (table, CIDR) through createAzureSdkPort, the provider's own SDK client, on separate floor tables: tables in parallel, serial within a table (ARM answers 409 AnotherOperationInProgress otherwise)`,
+        `floor: routeTables.get of every floor table at once (the read before any write), then routes.createOrUpdate (PUT + LRO polling every ${azurePollIntervalMs} ms) per (table, CIDR) through createAzureSdkPort, the provider's own SDK client, on separate floor tables: tables in parallel, serial within a table (ARM answers 409 AnotherOperationInProgress otherwise)`,
         `controller provider: createAzureProvider with the fake's endpoint, credential and CA, pollIntervalMs ${azurePollIntervalMs} (as the scenario tests)`,
       ],
       configs: reports,

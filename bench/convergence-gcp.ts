@@ -55,6 +55,7 @@ export async function benchConvergenceGcp(): Promise<BenchResult> {
               gcpEndpoint: fake.url,
               leaderElectNamespace: namespace,
               ...(settings.writesPerSecond ? { writesPerSecond: settings.writesPerSecond } : {}),
+              ...(settings.writeBurst ? { writeBurst: settings.writeBurst } : {}),
             },
             provider: (config, logger, calls) =>
               createGcpProvider({
@@ -98,12 +99,12 @@ export async function benchConvergenceGcp(): Promise<BenchResult> {
     {
       loadAverageAtStart: loadAtStart,
       fakeTimings: timings,
-      timingChoice: `operations take ${opMs} ms (BENCH_FAKE_OP_MS; default 0 = DONE at once): both the controller and the floor pay the same operation time, so an instant fake leaves only the controller's own overhead in the ratio (its harshest case); real Compute Engine route operations take seconds, which would push the ratio towards 1. With DONE-at-once inserts the provider adds one routes.get per insert (its requestId-replay check), an artefact of the instant fake that the controller pays and the floor does not`,
+      timingChoice: `operations take ${opMs} ms (BENCH_FAKE_OP_MS; default 0 = DONE at once): both the controller and the floor pay the same operation time, so an instant fake leaves only the controller's own overhead in the ratio (its harshest case); real Compute Engine route operations take seconds, which would push the ratio towards 1. With DONE-at-once inserts the provider adds one routes.get per insert (its requestId-replay check), an artefact of the instant fake that the controller pays and the floor does not; the per-write routes.list it used to make before each insert is gone (the write takes the CIDR's routes from the pass's own listing while it is fresh, see providers/gcp/recent-listing.ts)`,
       method: [
         ratioMethod,
         "latency per move: EndpointSlice replace returned -> the fake's state (read in-process, no HTTP) shows exactly one route per CIDR in network vpc, to the new node's instance",
         `confirmation reads every ${pollGapMs(1)} ms (in-process reads cost well under a millisecond)`,
-        "floor: per CIDR, routes.insert at the other priority + globalOperations.wait, then routes.delete + wait, through createGcpSdkPort (the provider's own SDK client), in a separate network with its own instances; CIDRs serial, as the applier serialises writes within a route table and GCP's is the network. Routes are independent resources in GCP, so a controller could run CIDRs in parallel: the serial floor is the controller's design, not GCP's",
+        "floor: one routes.list of its network (the read before any write), then per CIDR routes.insert at the other priority + globalOperations.wait, then routes.delete + wait, through createGcpSdkPort (the provider's own SDK client), in a separate network with its own instances; CIDRs at once, as the controller now does (routes are independent resources in GCP: the provider declares independentRoutes, so the applier serialises per (network, CIDR) instead of per network)",
         "controller provider: createGcpProvider with the fake's endpoint and a fixed-token auth client, pollIntervalMs 20 (as the scenario tests)",
       ],
       configs: reports,

@@ -55,17 +55,19 @@ const routesTo = (fake: FakeCompute, network: string, cidrs: readonly string[], 
   });
 };
 
-/** The floor's own routes in network `floor`, moved by the raw calls; one per shape. */
+/** The floor's own routes in network `floor`, read and moved by the raw calls; one per shape. */
 export interface GcpFloor {
+  read(): Promise<void>;
   move(to: number): Promise<void>;
   isAt(to: number): boolean;
 }
 
 /**
- * Seeds the floor's routes (every CIDR to floor node 0) and returns how to move them:
- * make-before-break per CIDR exactly as GCP needs (insert at the other priority, wait DONE,
- * delete the old, wait DONE), CIDRs serial, because the network is the controller's one route
- * table and the applier serialises within a table.
+ * Seeds the floor's routes (every CIDR to floor node 0) and returns how to read and move them:
+ * one routes.list of the network (the read the controller's pass makes), then make-before-break
+ * per CIDR exactly as GCP needs (insert at the other priority, wait DONE, delete the old, wait
+ * DONE), CIDRs at once: each CIDR's routes are their own resources, and the controller switches
+ * them at once too.
  */
 export function createGcpFloor(
   fake: FakeCompute,
@@ -85,22 +87,31 @@ export function createGcpFloor(
     });
     current.set(destRange, { name, priority: 1000 });
   }
+  const floorNetwork = networkUrl({ project: gcpProject, name: "floor" });
+  const moveOne = async (destRange: string, to: number): Promise<void> => {
+    const old = current.get(destRange) ?? { name: "", priority: 1000 };
+    const route = {
+      name: `floor-${shape}-${++serial}`,
+      network: floorNetwork,
+      destRange,
+      priority: old.priority === 1000 ? 999 : 1000,
+      nextHopInstance: instanceRef(to, "floor"),
+      description: "benchmark floor",
+    };
+    await done(port, port.insertRoute(gcpProject, route, randomUUID()));
+    await done(port, port.deleteRoute(gcpProject, old.name, randomUUID()));
+    current.set(destRange, route);
+  };
   return {
+    async read() {
+      let pageToken: string | undefined;
+      do {
+        const page = await port.listRoutes(gcpProject, `network = "${floorNetwork}"`, pageToken);
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+    },
     async move(to) {
-      for (const destRange of cidrs) {
-        const old = current.get(destRange) ?? { name: "", priority: 1000 };
-        const route = {
-          name: `floor-${shape}-${++serial}`,
-          network: networkUrl({ project: gcpProject, name: "floor" }),
-          destRange,
-          priority: old.priority === 1000 ? 999 : 1000,
-          nextHopInstance: instanceRef(to, "floor"),
-          description: "benchmark floor",
-        };
-        await done(port, port.insertRoute(gcpProject, route, randomUUID()));
-        await done(port, port.deleteRoute(gcpProject, old.name, randomUUID()));
-        current.set(destRange, route);
-      }
+      await Promise.all(cidrs.map((destRange) => moveOne(destRange, to)));
     },
     isAt: (to) => routesTo(fake, "floor", cidrs, to),
   };
@@ -122,6 +133,7 @@ export function gcpMoveWorld(args: {
         { nodeName: args.nodes[to]?.name ?? "", address: `10.244.${to}.${10 + (move % 200)}` },
       ]),
     isConverged: async (to) => routesTo(args.fake, "vpc", args.cidrs, to),
+    floorRead: () => args.floor.read(),
     floorMove: (_from, to) => args.floor.move(to),
     isFloorConverged: async (to) => args.floor.isAt(to),
     calls: args.calls,

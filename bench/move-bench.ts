@@ -8,7 +8,13 @@ export interface MoveWorld {
   moveEndpoint(node: number, move: number): Promise<void>;
   /** One cloud read: true when every managed (table, CIDR) routes to `node`, and only there. */
   isConverged(node: number): Promise<boolean>;
-  /** The raw SDK calls a perfect controller needs to move the floor's own routes to `node`. */
+  /**
+   * The read any safe controller makes before it writes: the floor tables' current routes and
+   * ownership, in as few calls as the cloud allows (the controller's pass makes the same read; a
+   * write decided on a cached view could replace a route that is no longer ours).
+   */
+  floorRead(): Promise<void>;
+  /** The raw SDK writes a perfect controller needs to move the floor's own routes to `node`. */
   floorMove(from: number, to: number, move: number): Promise<void>;
   /** One cloud read of the floor's routes. */
   isFloorConverged(node: number): Promise<boolean>;
@@ -33,10 +39,16 @@ export interface MoveRun {
 export interface MoveSamples {
   /** EndpointSlice update returned -> every (table, CIDR) confirmed in the cloud. */
   readonly controllerMs: number[];
-  /** First floor call sent -> last floor call answered. */
+  /** Floor read sent -> last floor write answered: the read plus the writes. */
   readonly floorCallsMs: number[];
-  /** First floor call sent -> confirmed by the same reads that time the controller. */
+  /** Floor read sent -> confirmed by the same reads that time the controller. */
   readonly floorConfirmedMs: number[];
+  /** Floor read sent -> answered. */
+  readonly floorReadMs: number[];
+  /** First floor write sent -> last answered (the floor without its read). */
+  readonly floorWritesMs: number[];
+  /** First floor write sent -> confirmed. */
+  readonly floorWritesConfirmedMs: number[];
   /** Confirmation reads per controller move, and the duration of every read. */
   readonly pollsPerMove: number[];
   readonly pollMs: number[];
@@ -73,14 +85,17 @@ async function pollUntil(
 /**
  * Moves the endpoint round the three nodes `run.moves` times. Each move: update the
  * EndpointSlice, poll the cloud until every route points at the new node; after a quiet pause,
- * move the floor's own routes with the raw calls, polled the same way (so both pay the same
- * observer cost); then wait out the pace.
+ * move the floor's own routes with the raw calls (read, then write), polled the same way (so both
+ * pay the same observer cost); then wait out the pace.
  */
 export async function runMoves(world: MoveWorld, run: MoveRun): Promise<MoveSamples> {
   const s: MoveSamples = {
     controllerMs: [],
     floorCallsMs: [],
     floorConfirmedMs: [],
+    floorReadMs: [],
+    floorWritesMs: [],
+    floorWritesConfirmedMs: [],
     pollsPerMove: [],
     pollMs: [],
     movedAt: [],
@@ -104,15 +119,22 @@ export async function runMoves(world: MoveWorld, run: MoveRun): Promise<MoveSamp
     // first, so that the floor never shares the cloud with it and is not slowed by it.
     await sleep(quietMs);
     const f0 = performance.now();
+    let floorRead = 0;
     let floorCalls = 0;
     const [floor] = await Promise.all([
       pollUntil(() => world.isFloorConverged(to), run, `floor ${move}`, []),
-      world.floorMove(node, to, move).then(() => {
+      (async () => {
+        await world.floorRead();
+        floorRead = performance.now() - f0;
+        await world.floorMove(node, to, move);
         floorCalls = performance.now() - f0;
-      }),
+      })(),
     ]);
     s.floorCallsMs.push(floorCalls);
     s.floorConfirmedMs.push(floor.ms);
+    s.floorReadMs.push(floorRead);
+    s.floorWritesMs.push(floorCalls - floorRead);
+    s.floorWritesConfirmedMs.push(floor.ms - floorRead);
     calls = addCounts(calls, diffCounts(await world.calls(), before));
     node = to;
     if (move % 10 === 0 || move === run.moves || run.moves <= 5) {

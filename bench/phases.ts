@@ -35,7 +35,10 @@ export interface PhaseBreakdown {
   readonly passStarted: Summary;
   /** Its route-table read answered. */
   readonly tablesRead: Summary;
-  /** Its target resolution started (the Kubernetes Node read happens just before) and ended. */
+  /**
+   * Its target resolution started (the Kubernetes Node read happens just before) and ended; it
+   * runs alongside the table read, so it may end before the read does.
+   */
   readonly resolveStarted: Summary;
   readonly resolveDone: Summary;
   /** Its first write sent (planning and the write limiter in between). */

@@ -12,6 +12,12 @@ export interface ProviderCapabilities {
   readonly manageForwarding: boolean;
   /** IPv6 CIDRs are supported; when false they are refused with a clear message. */
   readonly ipv6: boolean;
+  /**
+   * Each (table, CIDR) is its own cloud object, so writes for different CIDRs of one table may run
+   * at once (GCP: one route resource per CIDR in the network). Absent or false: the applier writes
+   * one route at a time per table (Azure refuses concurrent writes to a route table).
+   */
+  readonly independentRoutes?: boolean;
 }
 
 /** Whether the target node's network interface forwards packets for other addresses. */

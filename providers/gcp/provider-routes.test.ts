@@ -79,6 +79,17 @@ describe("GCP provider routes against the fake Compute API", () => {
     expect(f.fake.control.calls.count("routes.list")).toBe(2);
   });
 
+  it("re-creates a route again and again within the hour, walking past every earlier operation its requestIds replay", async () => {
+    for (let round = 1; round <= 4; round++) {
+      await f.provider.applyWrite(routeWrite("create", cidr, targetA));
+      expect(routesFor(cidr), `creation ${round}`).toHaveLength(1);
+      await f.provider.applyWrite(routeWrite("delete", cidr, targetA));
+      expect(routesFor(cidr), `deletion ${round}`).toHaveLength(0);
+    }
+    await f.provider.applyWrite(routeWrite("create", cidr, targetA));
+    expect(routesFor(cidr).map((r) => r.nextHopInstance)).toEqual([selfLink(targetA.id)]);
+  });
+
   it("is idempotent: creating the same route again makes no write", async () => {
     await f.provider.applyWrite(routeWrite("create", cidr, targetA));
     f.fake.control.calls.reset();

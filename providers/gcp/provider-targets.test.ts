@@ -56,13 +56,14 @@ const node = (name: string) => ({
 });
 
 describe("GCP provider targets and network facts against the fake Compute API", () => {
-  it("declares its capabilities: gapless make-before-break, forwarding checked but not managed, IPv6", () => {
+  it("declares its capabilities: gapless make-before-break, forwarding checked but not managed, IPv6, CIDRs written independently", () => {
     expect(f.provider.name).toBe("gcp");
     expect(f.provider.capabilities).toEqual({
       gaplessReplace: true,
       forwardingCheck: true,
       manageForwarding: false,
       ipv6: true,
+      independentRoutes: true,
     });
   });
 

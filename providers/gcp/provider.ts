@@ -19,6 +19,7 @@ import { readNetworkCidrs } from "./network-cidrs.js";
 import { toObservedTable } from "./observe.js";
 import { observePort, providerName } from "./observed-port.js";
 import type { GcpPort } from "./port.js";
+import { RecentListing } from "./recent-listing.js";
 import { parseNetwork } from "./resource-paths.js";
 import { listNetworkRoutes } from "./route-listing.js";
 import { TargetResolver } from "./targets.js";
@@ -44,12 +45,18 @@ export interface GcpProviderSettings {
   readonly pollIntervalMs?: number;
 }
 
-/** IPv6 static routes accept a next-hop instance (https://cloud.google.com/vpc/docs/static-routes). */
+/**
+ * IPv6 static routes accept a next-hop instance (https://cloud.google.com/vpc/docs/static-routes).
+ * Routes are independent resources of the network (the Kubernetes route controller inserts GCE
+ * routes concurrently too), so the CIDRs of a move are switched at once, not one after another:
+ * each switch is two operations that take seconds on GCP.
+ */
 const capabilities: ProviderCapabilities = {
   gaplessReplace: true,
   forwardingCheck: true,
   manageForwarding: false,
   ipv6: true,
+  independentRoutes: true,
 };
 
 /** Builds the provider from settings and a raw port (SDK-backed in production, hand-written in tests). */
@@ -75,7 +82,9 @@ export function createGcpProviderFromPort(
   const ttlMs = settings.cacheTtlMs ?? 300_000;
   const port = observePort(rawPort, clock, settings.calls);
   const targets = new TargetResolver(port, network, clock, ttlMs);
+  const listed = new RecentListing(clock);
   const writer = new RouteWriter({
+    listed,
     port,
     clusterId: settings.clusterId,
     network,
@@ -103,6 +112,7 @@ export function createGcpProviderFromPort(
     },
     async listTables() {
       const routes = await listNetworkRoutes(port, network);
+      listed.remember(routes);
       return [toObservedTable(network.name, routes, settings.clusterId)];
     },
     resolveTarget: (node: NodeInfo, family: IpFamily): Promise<ResolvedTarget> =>

@@ -1,13 +1,14 @@
 /**
  * Applies one RouteWrite to the VPC network, always make-before-break and idempotent:
- * list the CIDR's routes; for create/replace insert the desired route (deterministic name and
- * requestId) in the other priority slot and wait for DONE, then delete every other route of ours
- * for the CIDR (the replaced one, and leftovers of an interrupted switch) plus, when adopting,
- * the unowned route; for delete remove all of ours. Foreign routes are never touched unless the
- * write adopts them, and another cluster's routes never.
+ * take the CIDR's routes from the pass's fresh listing, else list them; for create/replace insert
+ * the desired route (deterministic name and requestId) in the other priority slot and wait for
+ * DONE, then delete every other route of ours for the CIDR (the replaced one, and leftovers of an
+ * interrupted switch) plus, when adopting, the unowned route; for delete remove all of ours.
+ * Foreign routes are never touched unless the write adopts them, and another cluster's routes
+ * never.
  */
 
-import { ConflictError, isNotFound, PermanentError } from "../../src/errors.js";
+import { ConflictError, isNotFound, PermanentError, TransientError } from "../../src/errors.js";
 import type { Logger } from "../../src/observability/logger.js";
 import type { RouteWrite } from "../types.js";
 import { findApiError, hasReason } from "./api-error.js";
@@ -16,6 +17,7 @@ import { describeNextHop, ownRoutesFor } from "./observe.js";
 import { awaitOperation, type OperationWaitSettings } from "./operations.js";
 import type { GcpPort, GcpRoute, NewRoute } from "./port.js";
 import { nextPriority } from "./priority.js";
+import type { RecentListing } from "./recent-listing.js";
 import { instanceIdOfUrl, instanceUrl, type NetworkRef, networkUrl } from "./resource-paths.js";
 import { listNetworkRoutes } from "./route-listing.js";
 
@@ -27,7 +29,12 @@ export interface WriterDeps {
   readonly routePriority: number;
   readonly logger: Logger;
   readonly wait: OperationWaitSettings;
+  /** The pass's listing; without it (or once stale or used) every write lists its CIDR. */
+  readonly listed?: RecentListing;
 }
+
+/** Earlier operations an insert may walk past before it gives up for this pass. */
+const maxReplayedInserts = 8;
 
 const show = (r: GcpRoute) => `${r.name} (priority ${r.priority}, ${describeNextHop(r)})`;
 
@@ -55,7 +62,8 @@ export class RouteWriter {
       );
     }
     const cidr = write.cidr.text;
-    const routes = await listNetworkRoutes(this.deps.port, network, cidr);
+    const routes =
+      this.deps.listed?.take(cidr) ?? (await listNetworkRoutes(this.deps.port, network, cidr));
     const ours = ownRoutesFor(routes, cidr, clusterId);
     if (write.kind === "delete") {
       for (const route of ours) await this.remove(route, cidr);
@@ -120,19 +128,22 @@ export class RouteWriter {
       ...[...before].sort(),
     ];
     try {
-      const operation = await port.insertRoute(network.project, route, this.requestIdFor(seed));
-      const doneAtOnce = operation.status === "DONE";
-      await awaitOperation(port, network.project, operation, `insert route ${route.name}`, wait);
+      let id = this.requestIdFor(seed);
       // Compute honours a requestId for at least 60 minutes: a route inserted again after its
       // deletion gets the first, long finished operation back and nothing is inserted. Check, and
-      // insert once more under an id salted with that operation's name.
-      if (doneAtOnce && !(await this.isAlreadyInPlace(route))) {
-        const again = await port.insertRoute(
-          network.project,
-          route,
-          requestId(...seed, `after ${operation.name}`),
-        );
-        await awaitOperation(port, network.project, again, `insert route ${route.name}`, wait);
+      // insert once more under an id salted with that operation's name. Chained, so the n-th
+      // re-creation within the hour walks past the n-1 earlier answers, and deterministic, so a
+      // retry after a lost answer finds its own operation again.
+      for (let replayed = 0; ; replayed++) {
+        const operation = await port.insertRoute(network.project, route, id);
+        const doneAtOnce = operation.status === "DONE";
+        await awaitOperation(port, network.project, operation, `insert route ${route.name}`, wait);
+        if (!doneAtOnce || (await this.isAlreadyInPlace(route))) break;
+        if (replayed >= maxReplayedInserts)
+          throw new TransientError(
+            `insert route ${route.name}: ${replayed + 1} requestIds in a row answered with earlier, finished operations and the route is still missing; the next reconcile tries again`,
+          );
+        id = requestId(...seed, `after ${operation.name}`);
       }
     } catch (error) {
       if (

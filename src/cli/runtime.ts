@@ -83,7 +83,7 @@ export async function startController(deps: ControllerRuntimeDeps): Promise<Runn
     metrics,
     logger: logger.child({ component: "reconciler" }),
     clock,
-    limiter: new WriteRateLimiter(config.writesPerSecond, clock),
+    limiter: new WriteRateLimiter(config.writesPerSecond, clock, config.writeBurst),
     settings: config,
     dryRun: config.dryRun,
     manageForwarding: provider.capabilities.manageForwarding,

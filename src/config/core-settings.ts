@@ -1,11 +1,17 @@
 import { listenAddressValue } from "./addresses.js";
-import { defaults, maxCidrsPerServiceLimit, maxWritesPerSecond } from "./defaults.js";
+import {
+  defaults,
+  defaultWriteBurst,
+  maxCidrsPerServiceLimit,
+  maxWriteBurst,
+  maxWritesPerSecond,
+} from "./defaults.js";
 import { durationValue, formatDuration } from "./durations.js";
 import { leaderElectionSettings } from "./leader-election-settings.js";
 import { cidrItem, listOf, patternItem } from "./lists.js";
 import { dns1123Label } from "./patterns.js";
 import { defineSetting, switchHelp } from "./setting.js";
-import { booleanValue, decimal, integer, oneOf, show, stringValue } from "./values.js";
+import { booleanValue, decimal, explained, integer, oneOf, show, stringValue } from "./values.js";
 
 const clusterIdPattern = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
 
@@ -146,6 +152,17 @@ export const coreSettings = {
     group: "Reconcile",
     help: `Cloud write budget across all route tables; at most ${maxWritesPerSecond}, since AWS throttles every client of the account beyond that. Default: ${defaults.writesPerSecond}.`,
     parser: decimal(0, maxWritesPerSecond),
+  }),
+  writeBurst: defineSetting({
+    flag: "write-burst",
+    file: "writeBurst",
+    placeholder: "<writes>",
+    group: "Reconcile",
+    help: `Writes that may go out at once before --writes-per-second paces the rest; a move needs one write per (route table, CIDR), so a burst covering it converges without waiting. At most ${maxWriteBurst}, AWS's own burst for each route call in the account. Default: ten seconds' worth of --writes-per-second (${defaultWriteBurst(defaults.writesPerSecond)} at ${defaults.writesPerSecond}/s).`,
+    parser: explained(
+      integer(1, maxWriteBurst),
+      `AWS refuses more than ${maxWriteBurst} route writes at once per account and region`,
+    ),
   }),
   ...leaderElectionSettings,
   httpAddress: defineSetting({

@@ -32,8 +32,26 @@ export const defaults = {
 export const serviceAccountNamespaceFile =
   "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
-/** AWS allows 5 mutating EC2 calls per second per account before throttling everyone. */
+/**
+ * AWS refills each mutating EC2 action's token bucket (ReplaceRoute, CreateRoute, DeleteRoute...)
+ * at 5 per second for the whole account and region; beyond that every client of it is throttled.
+ */
 export const maxWritesPerSecond = 5;
+
+/**
+ * The same buckets hold at most 50 tokens (EC2 API throttling, "Mutating actions": capacity 50,
+ * refill 5/s; Azure Resource Manager allows 200 writes, so AWS is the tighter). A larger burst
+ * would be refused by AWS with RequestLimitExceeded, and would starve the account's other clients.
+ */
+export const maxWriteBurst = 50;
+
+/**
+ * The burst when none is configured: ten seconds of the sustained rate (20 at 2/s, 50 at 5/s),
+ * so one move of a few route tables never waits, at most the cloud's own bucket.
+ */
+export function defaultWriteBurst(writesPerSecond: number): number {
+  return Math.min(maxWriteBurst, Math.max(1, Math.ceil(writesPerSecond * 10)));
+}
 
 /** Upper bound on `maxCidrsPerService`; an annotation value is at most 4096 characters anyway. */
 export const maxCidrsPerServiceLimit = 256;

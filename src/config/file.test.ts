@@ -56,6 +56,7 @@ adoptExistingRoutes: true
 dryRun: true
 resyncIntervalMs: 30000
 writesPerSecond: 1.5
+writeBurst: 40
 maxCidrsPerService: 4
 leaderElection:
   enabled: false
@@ -84,6 +85,7 @@ gcp: { routePriority: 500 }
       dryRun: true,
       resyncIntervalMs: 30_000,
       writesPerSecond: 1.5,
+      writeBurst: 40,
       maxCidrsPerService: 4,
       leaderElection: {
         enabled: false,
@@ -190,6 +192,11 @@ gcp: { routePriority: 500 }
       "a list given as a string",
       "clusterCidrs: 10.96.0.0/12",
       'clusterCidrs (config file /etc/vpc-route-sync/config.yaml): expected a list, got the string "10.96.0.0/12"; write it as a YAML or JSON list',
+    ],
+    [
+      "a burst larger than AWS allows",
+      "writeBurst: 200",
+      "writeBurst (config file /etc/vpc-route-sync/config.yaml): 200 is out of range; use a whole number from 1 to 50 (AWS refuses more than 50 route writes at once per account and region)",
     ],
     [
       "a YAML 1.1 boolean",

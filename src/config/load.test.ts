@@ -55,6 +55,7 @@ describe("loadConfig defaults", () => {
       dryRun: false,
       resyncIntervalMs: 60_000,
       writesPerSecond: 2,
+      writeBurst: 20,
       maxCidrsPerService: 32,
       http: { host: "0.0.0.0", port: 8080 },
       kubeconfig: undefined,
@@ -113,6 +114,26 @@ describe("loadConfig reads every kind of value from flags", () => {
     ],
     ["a fractional write rate", { writesPerSecond: "0.5" }, (c) => c.writesPerSecond, 0.5],
     ["the largest write rate", { writesPerSecond: "5" }, (c) => c.writesPerSecond, 5],
+    ["a write burst", { writeBurst: "40" }, (c) => c.writeBurst, 40],
+    ["the largest write burst", { writeBurst: "50" }, (c) => c.writeBurst, 50],
+    [
+      "a burst of ten seconds' worth when only the rate is given",
+      { writesPerSecond: "1.5" },
+      (c) => c.writeBurst,
+      15,
+    ],
+    [
+      "at most AWS's own burst when only the largest rate is given",
+      { writesPerSecond: "5" },
+      (c) => c.writeBurst,
+      50,
+    ],
+    [
+      "an explicit burst that overrides the one derived from the rate",
+      { writesPerSecond: "5", writeBurst: "10" },
+      (c) => [c.writesPerSecond, c.writeBurst],
+      [5, 10],
+    ],
     ["a CIDR limit", { maxCidrsPerService: "8" }, (c) => c.maxCidrsPerService, 8],
     [
       "an IPv6 listen address",
@@ -378,6 +399,21 @@ describe("loadConfig problems", () => {
       '--writes-per-second (VRS_WRITES_PER_SECOND): "-1" is not a number; use a number greater than 0 and at most 5',
     ],
     [
+      "the write burst exceeds AWS's own burst",
+      { writeBurst: "100" },
+      '--write-burst (VRS_WRITE_BURST): "100" is out of range; use a whole number from 1 to 50 (AWS refuses more than 50 route writes at once per account and region)',
+    ],
+    [
+      "the write burst is zero",
+      { writeBurst: "0" },
+      '--write-burst (VRS_WRITE_BURST): "0" is out of range; use a whole number from 1 to 50',
+    ],
+    [
+      "the write burst is fractional",
+      { writeBurst: "2.5" },
+      '--write-burst (VRS_WRITE_BURST): "2.5" is not a whole number; use a whole number from 1 to 50',
+    ],
+    [
       "the CIDR limit is zero",
       { maxCidrsPerService: "0" },
       '--max-cidrs-per-service (VRS_MAX_CIDRS_PER_SERVICE): "0" is out of range; use a whole number from 1 to 256',
@@ -419,6 +455,13 @@ describe("loadConfig problems", () => {
     expect(problemsOf(() => load(base, { VRS_WRITES_PER_SECOND: "9" }))).toEqual([
       '--writes-per-second (VRS_WRITES_PER_SECOND): "9" is out of range; use a number greater than 0 and at most 5',
     ]);
+  });
+
+  it("names VRS_WRITE_BURST when the burst came from it", () => {
+    expect(problemsOf(() => load(base, { VRS_WRITE_BURST: "500" }))).toEqual([
+      '--write-burst (VRS_WRITE_BURST): "500" is out of range; use a whole number from 1 to 50 (AWS refuses more than 50 route writes at once per account and region)',
+    ]);
+    expect(load(base, { VRS_WRITE_BURST: "30" }).writeBurst).toBe(30);
   });
 
   it("reports every problem at once, each on its own line", () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { defaults } from "./defaults.js";
+import { defaults, defaultWriteBurst } from "./defaults.js";
 import { readConfigFile } from "./file.js";
 import { readLeaderElection } from "./leader-election.js";
 import { readPolicyConfig } from "./policy-config.js";
@@ -73,6 +73,7 @@ export function loadConfig(input: LoadConfigInput): Config {
     randomHex: input.randomHex ?? (() => randomBytes(4).toString("hex")),
   });
   const clouds = readProviderConfigs(reader, problems, provider);
+  const writesPerSecond = reader.read(settings.writesPerSecond)?.value ?? defaults.writesPerSecond;
   const config = {
     provider,
     clusterId,
@@ -84,7 +85,8 @@ export function loadConfig(input: LoadConfigInput): Config {
       reader.read(settings.adoptExistingRoutes)?.value ?? defaults.adoptExistingRoutes,
     dryRun: reader.read(settings.dryRun)?.value ?? defaults.dryRun,
     resyncIntervalMs: reader.read(settings.resyncInterval)?.value ?? defaults.resyncIntervalMs,
-    writesPerSecond: reader.read(settings.writesPerSecond)?.value ?? defaults.writesPerSecond,
+    writesPerSecond,
+    writeBurst: reader.read(settings.writeBurst)?.value ?? defaultWriteBurst(writesPerSecond),
     maxCidrsPerService:
       reader.read(settings.maxCidrsPerService)?.value ?? defaults.maxCidrsPerService,
     leaderElection,

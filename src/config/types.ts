@@ -68,6 +68,8 @@ export interface Config {
   dryRun: boolean;
   resyncIntervalMs: number;
   writesPerSecond: number;
+  /** Writes allowed at once (token bucket size); the default derives from `writesPerSecond`. */
+  writeBurst: number;
   maxCidrsPerService: number;
   leaderElection: LeaderElectionConfig;
   http: { host: string; port: number };

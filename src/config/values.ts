@@ -110,6 +110,16 @@ export function decimal(above: number, max: number): ValueParser<number> {
   };
 }
 
+/** `parser` with `why` added to every refusal, for limits whose reason is not obvious. */
+export function explained<T>(parser: ValueParser<T>, why: string): ValueParser<T> {
+  const add = (parsed: Parsed<T>): Parsed<T> =>
+    parsed.ok ? parsed : { ...parsed, errors: parsed.errors.map((e) => `${e} (${why})`) };
+  return {
+    fromText: (text) => add(parser.fromText(text)),
+    fromFile: (value) => add(parser.fromFile(value)),
+  };
+}
+
 const trueWords = new Set(["true", "1", "yes"]);
 const falseWords = new Set(["false", "0", "no"]);
 

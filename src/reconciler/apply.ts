@@ -28,6 +28,11 @@ export interface ApplyDeps {
   readonly minRetryDelayMs?: number;
   readonly maxRetryDelayMs?: number;
   readonly signal?: AbortSignal;
+  /**
+   * What writes are serialised on: "table" (default) runs one write at a time per route table;
+   * "route" one per (table, CIDR), for providers whose routes are independent objects.
+   */
+  readonly serialiseBy?: "table" | "route";
   onWrite?(action: Action, outcome: "ok" | "error", seconds: number): void;
 }
 
@@ -108,21 +113,23 @@ async function applyOne(action: Action, deps: ApplyDeps): Promise<ActionResult> 
 
 /**
  * Applies the write actions of a plan: serially within a route table (one in-flight write per
- * table), tables in parallel, every write rate-limited and preceded by a leadership check. It
- * keeps going past failures and returns one result per write action.
+ * table; per route with `serialiseBy: "route"`), tables in parallel, every write rate-limited and
+ * preceded by a leadership check. It keeps going past failures and returns one result per write
+ * action.
  */
 export async function applyPlan(
   actions: readonly Action[],
   deps: ApplyDeps,
 ): Promise<ActionResult[]> {
-  const byTable = new Map<string, Action[]>();
+  const lanes = new Map<string, Action[]>();
   for (const action of actions.filter(isWrite)) {
-    const list = byTable.get(action.table) ?? [];
+    const lane = deps.serialiseBy === "route" ? `${action.table}\n${action.cidr}` : action.table;
+    const list = lanes.get(lane) ?? [];
     list.push(action);
-    byTable.set(action.table, list);
+    lanes.set(lane, list);
   }
-  const perTable = await Promise.all(
-    [...byTable.values()].map(async (list) => {
+  const perLane = await Promise.all(
+    [...lanes.values()].map(async (list) => {
       const results: ActionResult[] = [];
       for (const action of list) {
         const last = results.at(-1);
@@ -135,5 +142,5 @@ export async function applyPlan(
       return results;
     }),
   );
-  return perTable.flat();
+  return perLane.flat();
 }

@@ -40,7 +40,7 @@ export interface Observation {
 
 /**
  * Reads intent from the cluster snapshot and state from the cloud (one table listing, cached
- * network and node lookups) and assembles the planner's input.
+ * network and node lookups, all at once) and assembles the planner's input.
  */
 export async function observe(
   snapshot: ClusterSnapshot,
@@ -83,11 +83,14 @@ export async function observe(
       endpoints: snapshot.endpointsOf(record.key),
     });
   }
-  const [tables, networkCidrs] = await Promise.all([
+  // Target resolution (a Node read and a cloud lookup for a node not seen lately) only reads,
+  // and needs nothing from the tables: it runs alongside the table listing instead of after it.
+  // It never throws, so a failed listing leaves nothing unhandled behind.
+  const [tables, networkCidrs, resolved] = await Promise.all([
     provider.listTables(),
     provider.networkCidrs(),
+    resolveTargets(intents, provider, nodes, logger),
   ]);
-  const resolved = await resolveTargets(intents, provider, nodes, logger);
   const targets = new Map([...resolved].map(([k, t]) => [k, { id: t.id, nodeName: t.nodeName }]));
   const refused = [
     ...networkCidrs.map((cidr) => ({ cidr, why: `overlaps the network's own CIDR ${cidr.text}` })),

@@ -24,4 +24,25 @@ describe("WriteRateLimiter", () => {
     expect(times.at(-1)).toBeGreaterThanOrEqual(2000);
     expect(times.at(-1)).toBeLessThanOrEqual(2100);
   });
+
+  it("lets a configured burst cover a whole move, then keeps the sustained rate", async () => {
+    const clock = new VirtualClock();
+    const limiter = new WriteRateLimiter(2, clock, 50);
+    for (let i = 0; i < 50; i++) await limiter.acquire();
+    expect(clock.now).toBe(0);
+    await limiter.acquire();
+    expect(clock.now).toBe(500);
+    await limiter.acquire();
+    expect(clock.now).toBe(1000);
+  });
+
+  it("never saves up more than the burst, however long it was idle", async () => {
+    const clock = new VirtualClock();
+    const limiter = new WriteRateLimiter(2, clock, 5);
+    clock.advance(3_600_000);
+    for (let i = 0; i < 5; i++) await limiter.acquire();
+    expect(clock.now).toBe(3_600_000);
+    await limiter.acquire();
+    expect(clock.now).toBe(3_600_500);
+  });
 });

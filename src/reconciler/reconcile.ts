@@ -147,6 +147,7 @@ export async function reconcilePass(
       minRetryDelayMs: deps.retry?.minDelayMs,
       maxRetryDelayMs: deps.retry?.maxDelayMs,
       signal: deps.signal,
+      serialiseBy: deps.provider.capabilities.independentRoutes ? "route" : "table",
       onWrite: (a, outcome) =>
         deps.metrics.routeWrites.inc({
           provider: deps.provider.name,

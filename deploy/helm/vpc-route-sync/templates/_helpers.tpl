@@ -105,6 +105,7 @@ section is written; empty optional lists are left out, as the controller refuses
 {{- $_ := set $c "dryRun" $v.dryRun }}
 {{- $_ := set $c "resyncIntervalMs" $v.resyncInterval }}
 {{- $_ := set $c "writesPerSecond" $v.writesPerSecond }}
+{{- if $v.writeBurst }}{{ $_ := set $c "writeBurst" $v.writeBurst }}{{ end }}
 {{- $le := $v.leaderElection }}
 {{- $_ := set $c "leaderElection" (dict "enabled" $le.enabled "leaseName" $le.leaseName "leaseDurationMs" $le.leaseDuration "renewDeadlineMs" $le.renewDeadline "retryPeriodMs" $le.retryPeriod) }}
 {{- $_ := set $c "http" (dict "host" $v.http.host "port" $v.http.port) }}
