@@ -13,20 +13,27 @@ import { ClusterState } from "./cluster-state.js";
 const servicesPath = "/api/v1/namespaces/vpn/services";
 const slicesPath = "/apis/discovery.k8s.io/v1/namespaces/vpn/endpointslices";
 
-/** Services and EndpointSlices of namespace vpn, listable and watchable over HTTP. */
+/**
+ * Services and EndpointSlices of namespace vpn, listable and watchable over HTTP. Like the API
+ * server, a watch from a resourceVersion first replays every later event, so an event that
+ * happens between a list and the watch that follows it is not lost.
+ */
 class FakeCollections {
   private rv = 1;
   private readonly objects = new Map<string, Map<string, object>>([
     [servicesPath, new Map()],
     [slicesPath, new Map()],
   ]);
+  private readonly events = new Map<string, { rv: number; line: string }[]>();
   private readonly watchers = new Map<string, ServerResponse[]>();
   lists = 0;
 
-  answer(path: string, isWatch: boolean, res: ServerResponse): void {
+  answer(path: string, isWatch: boolean, from: string | null, res: ServerResponse): void {
     if (isWatch) {
       res.writeHead(200, { "content-type": "application/json" });
       res.flushHeaders();
+      const since = Number(from ?? this.rv);
+      for (const event of this.events.get(path) ?? []) if (event.rv > since) res.write(event.line);
       this.watchers.set(path, [...(this.watchers.get(path) ?? []), res]);
       return;
     }
@@ -50,6 +57,7 @@ class FakeCollections {
     this.objects.get(path)?.set(name, stored);
     if (!announce) return;
     const line = `${JSON.stringify({ type: existed ? "MODIFIED" : "ADDED", object: stored })}\n`;
+    this.events.set(path, [...(this.events.get(path) ?? []), { rv: this.rv, line }]);
     for (const res of this.watchers.get(path) ?? []) res.write(line);
   }
 
@@ -72,7 +80,7 @@ afterEach(async () => {
 });
 
 async function until(what: string, check: () => boolean): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < 5_000; ) {
+  for (const started = Date.now(); Date.now() - started < 4_000; ) {
     if (check()) return;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -87,7 +95,12 @@ describe("ClusterState", () => {
     api.put(slicesPath, "openvpn-1", slice("openvpn", "10.244.0.5"));
     api.put(slicesPath, "web-1", slice("web", "10.244.0.9"));
     fake = await startFakeKubeApi((req, res) =>
-      api.answer(req.url.pathname, req.url.searchParams.get("watch") === "true", res),
+      api.answer(
+        req.url.pathname,
+        req.url.searchParams.get("watch") === "true",
+        req.url.searchParams.get("resourceVersion"),
+        res,
+      ),
     );
     const seenWithout: string[] = [];
     const notified: string[] = [];
