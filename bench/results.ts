@@ -8,6 +8,14 @@ export const resultsDir = here.includes(join("dist", "bench"))
   ? join(here, "..", "..", "bench", "results")
   : join(here, "results");
 
+/** One target of a benchmark: the measured value next to it and whether it is met. */
+export interface BenchTarget {
+  readonly name: string;
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
 /** One benchmark's result file: what was measured, against which target, and the verdict. */
 export interface BenchResult {
   readonly suite: string;
@@ -16,12 +24,7 @@ export interface BenchResult {
   readonly durationSeconds: number;
   readonly machine: { readonly cpus: number; readonly node: string; readonly platform: string };
   /** One line per target: the measured value next to the target and whether it is met. */
-  readonly targets: readonly {
-    readonly name: string;
-    readonly target: string;
-    readonly measured: string;
-    readonly met: boolean;
-  }[];
+  readonly targets: readonly BenchTarget[];
   readonly data: unknown;
 }
 

@@ -47,8 +47,10 @@ export const cloudSettings = {
     file: "aws.endpoint",
     placeholder: "<url>",
     group: "AWS",
-    help: "EC2 endpoint override, for emulators such as LocalStack. Default: the regional AWS endpoint.",
+    help: "EC2 endpoint override, for emulators such as LocalStack or a custom VPC endpoint name. Default: AWS_ENDPOINT_URL_EC2, else AWS_ENDPOINT_URL (as in the AWS SDK; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true turns both off), else the regional AWS endpoint.",
     parser: endpointValue,
+    ambientEnv: ["AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL"],
+    ambientEnvOff: "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
   }),
   awsRouteTableIds: defineSetting({
     flag: "aws-route-table-ids",

@@ -60,7 +60,9 @@ export function createReader(sources: Sources, problems: Problems): SettingReade
       const raw: Raw = { kind: "typed", value: file.values.get(setting.file) };
       return { raw, label: `${setting.file} (config file ${file.path})` };
     }
-    for (const name of setting.ambientEnv ?? []) {
+    const off = setting.ambientEnvOff;
+    const ambientOff = off !== undefined && sources.env[off]?.trim().toLowerCase() === "true";
+    for (const name of ambientOff ? [] : (setting.ambientEnv ?? [])) {
       const ambient = text(sources.env[name]);
       if (ambient !== undefined)
         return { raw: ambient, label: `${name} (used for --${setting.flag})` };
