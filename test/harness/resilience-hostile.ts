@@ -15,10 +15,10 @@ import { isConfigError } from "../../src/errors.js";
 import { planRoutes } from "../../src/planner/plan.js";
 import { type CidrPolicy, checkCidr, reservedCidrs } from "../../src/planner/policy.js";
 import { targetKey } from "../../src/planner/target-selection.js";
+import { arbitraryConfigInput } from "./resilience-hostile-config-inputs.js";
 import {
   arbitraryAnnotations,
   arbitraryCidrText,
-  arbitraryConfigInput,
   arbitraryPolicy,
 } from "./resilience-hostile-inputs.js";
 
