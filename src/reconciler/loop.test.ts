@@ -66,4 +66,27 @@ describe("runReconcileLoop", () => {
     // base 500 ms doubling, delay = base/2 + random * base/2 with random 0.5
     expect(r.clock.sleeps).toEqual([375, 750, 1_500, 3_000]);
   });
+
+  it("retries at the first step, not a longer one, after a failed pass that applied some writes", async () => {
+    const r = fakeReconciler({ retry: { retries: 0, minDelayMs: 1, maxDelayMs: 1 } });
+    r.cluster.addService("vpn/openvpn", vpn, at("node-a"));
+    // Each pass may apply one write; the others fail: three passes move the three tables.
+    let allowed = 1;
+    const original = r.provider.applyWrite.bind(r.provider);
+    r.provider.applyWrite = async (w) => {
+      if (allowed-- <= 0) throw new TransientError("throttled");
+      return original(w);
+    };
+    const results = await runUntil(r, (rs) => {
+      allowed = 1;
+      return rs.at(-1)?.status === "success";
+    });
+    expect(results.map((p) => p.status)).toEqual(["error", "error", "success"]);
+    expect(results.map((p) => p.results.filter((x) => x.outcome === "applied").length)).toEqual([
+      1, 1, 1,
+    ]);
+    expect(r.clock.sleeps).toEqual([375, 375]);
+    for (const table of ["rtb-1", "rtb-2", "rtb-3"])
+      expect(r.provider.routeOf(table, "10.8.0.0/24")?.targetId).toBe("eni-a");
+  });
 });

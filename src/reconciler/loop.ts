@@ -22,7 +22,8 @@ export interface LoopOptions {
 
 /**
  * Runs reconcile passes until `signal` aborts: waits for the caches, then takes every pending
- * key as one batch. A failed pass is retried with jittered exponential backoff, a skipped one
+ * key as one batch. A failed pass is retried with jittered exponential backoff (back to the first
+ * step whenever a pass applied some writes before failing), a skipped one
  * (caches not live, nothing called) after a second; a periodic resync repairs drift made behind
  * the controller's back.
  */
@@ -61,7 +62,12 @@ export async function runReconcileLoop(
         queue.add(resyncKey);
         continue;
       }
-      failures++;
+      // A pass that applied some of its writes before failing made progress: its retry waits
+      // the first step again instead of a longer one, so a convergence under intermittent cloud
+      // faults is not slowed by backoff earned while it was still getting somewhere. Passes that
+      // change nothing back off exponentially as before.
+      const progressed = result.results.some((r) => r.outcome === "applied");
+      failures = progressed ? 1 : failures + 1;
       const base = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 10));
       const delay = base / 2 + (random() * base) / 2;
       logger.info(
