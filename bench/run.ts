@@ -3,9 +3,7 @@ import { cleanUpOnExit } from "./support.js";
 
 /**
  * Every benchmark suite by name; `npm run bench -- <name>...` runs a subset. Each suite's module
- * is loaded only when it runs, so a suite measures a process that holds its own code and not
- * every cloud SDK the other suites use (the planner's GC pauses grow with the heap it shares);
- * the planner runs first, before any other suite has loaded anything.
+ * is loaded only when it runs, so running one suite does not load every cloud SDK the others use.
  */
 const suites: Record<string, () => Promise<BenchResult>> = {
   planner: async () => (await import("./planner.js")).benchPlanner(),

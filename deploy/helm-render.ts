@@ -17,8 +17,7 @@ export type Cloud = (typeof clouds)[number];
 /** Release name and namespace the plain manifests are rendered for. */
 export const release = { name: "vpc-route-sync", namespace: "vpc-route-sync" } as const;
 
-/** The repository root. */
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** The chart directory. */
 export const chartDir = join(repoRoot, "deploy", "helm", "vpc-route-sync");
