@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver and etcd from the Go module proxy into a per-version cache
-# directory outside the repository. Reuses binaries that are already there.
+# Builds the control plane (kube-apiserver, kube-controller-manager, kube-scheduler and kubectl
+# in one `go build`), etcd and kwok from the Go module proxy into per-version cache directories
+# outside the repository. Reuses binaries that are already there.
 #
-#   test/harness/build-k8s.sh            # prints the two binary paths when done
+#   test/harness/build-k8s.sh            # prints the binary paths when done
 #
 # Environment:
 #   VRS_CACHE_DIR     cache root (default: ${XDG_CACHE_HOME:-$HOME/.cache}/vpc-route-sync)
 #   KUBE_VERSION      k8s.io/kubernetes tag (default below)
 #   ETCD_VERSION      go.etcd.io/etcd tag (default below)
+#   KWOK_VERSION      sigs.k8s.io/kwok tag (default below)
 set -euo pipefail
 
 KUBE_VERSION="${KUBE_VERSION:-v1.36.3}"
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
+KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
 CACHE_ROOT="${VRS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vpc-route-sync}"
-KUBE_DIR="$CACHE_ROOT/kube-apiserver-$KUBE_VERSION"
+KUBE_DIR="$CACHE_ROOT/kube-$KUBE_VERSION"
+KWOK_DIR="$CACHE_ROOT/kwok-$KWOK_VERSION"
+KUBE_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
 ETCD_DIR="$CACHE_ROOT/etcd-$ETCD_VERSION"
 export GOFLAGS="-mod=mod"
 export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
@@ -47,15 +52,17 @@ build_etcd() {
 }
 
 build_kube() {
-  if [[ -x "$KUBE_DIR/kube-apiserver" ]]; then
-    log "kube-apiserver $KUBE_VERSION cached at $KUBE_DIR/kube-apiserver"
+  local missing=0 cmd
+  for cmd in "${KUBE_COMMANDS[@]}"; do [[ -x "$KUBE_DIR/$cmd" ]] || missing=1; done
+  if ((missing == 0)); then
+    log "control plane $KUBE_VERSION cached in $KUBE_DIR"
     return
   fi
   local staging="v0.${KUBE_VERSION#v1.}"
   local work
   work="$(mktemp -d)"
   mkdir -p "$KUBE_DIR"
-  log "building kube-apiserver $KUBE_VERSION (staging modules at $staging); a cold build takes several minutes"
+  log "building ${KUBE_COMMANDS[*]} $KUBE_VERSION (staging modules at $staging); a cold build takes about 8 minutes"
   (
     cd "$work"
     go mod init vrs-kube-build >/dev/null 2>&1
@@ -71,15 +78,36 @@ build_kube() {
     log "resolving modules ..."
     go mod download -x k8s.io/kubernetes 2>&1 | grep -c '^# get' >/dev/null || true
     local ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$KUBE_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KUBE_VERSION" | cut -d. -f2)"
-    log "compiling k8s.io/kubernetes/cmd/kube-apiserver ..."
-    go build -trimpath -ldflags="$ldflags" -o "$KUBE_DIR/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver
+    local pkgs=() out="$KUBE_DIR/.tmp"
+    for cmd in "${KUBE_COMMANDS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$cmd"); done
+    log "compiling ${pkgs[*]} (one go build) ..."
+    rm -rf "$out" && mkdir -p "$out"
+    go build -trimpath -ldflags="$ldflags" -o "$out/" "${pkgs[@]}"
   )
-  mv "$KUBE_DIR/kube-apiserver.tmp" "$KUBE_DIR/kube-apiserver"
-  rm -rf "$work"
-  log "kube-apiserver built: $KUBE_DIR/kube-apiserver"
+  for cmd in "${KUBE_COMMANDS[@]}"; do mv "$KUBE_DIR/.tmp/$cmd" "$KUBE_DIR/$cmd"; done
+  rm -rf "$work" "$KUBE_DIR/.tmp"
+  log "control plane built in $KUBE_DIR"
+}
+
+build_kwok() {
+  if [[ -x "$KWOK_DIR/kwok" ]]; then
+    log "kwok $KWOK_VERSION cached at $KWOK_DIR/kwok"
+    return
+  fi
+  log "building kwok $KWOK_VERSION (sigs.k8s.io/kwok/cmd/kwok) ..."
+  mkdir -p "$KWOK_DIR"
+  GOBIN="$KWOK_DIR/.tmp" go install -trimpath -ldflags="-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+  mv "$KWOK_DIR/.tmp/kwok" "$KWOK_DIR/kwok"
+  rm -rf "$KWOK_DIR/.tmp"
+  log "kwok built: $KWOK_DIR/kwok"
 }
 
 build_etcd
 build_kube
+build_kwok
 echo "ETCD_BIN=$ETCD_DIR/etcd"
 echo "KUBE_APISERVER_BIN=$KUBE_DIR/kube-apiserver"
+echo "KUBE_CONTROLLER_MANAGER_BIN=$KUBE_DIR/kube-controller-manager"
+echo "KUBE_SCHEDULER_BIN=$KUBE_DIR/kube-scheduler"
+echo "KUBECTL_BIN=$KUBE_DIR/kubectl"
+echo "KWOK_BIN=$KWOK_DIR/kwok"
