@@ -3,7 +3,7 @@ import { type RunningController, startController } from "../src/cli/runtime.js";
 import { systemClock } from "../src/clock.js";
 import { loadConfig } from "../src/config/load.js";
 import type { Config } from "../src/config/types.js";
-import { loadKubeConfig } from "../src/kube/kubeconfig.js";
+import { loadKubeConfig } from "../src/kube/client/kubeconfig.js";
 import { createLogger, type Logger } from "../src/observability/logger.js";
 import { createMetrics, type Metrics } from "../src/observability/metrics.js";
 import { type ProviderEvent, timeProvider } from "./phases.js";

@@ -1,5 +1,5 @@
 import { ApiException } from "@kubernetes/client-node";
-import { loadKubeConfig } from "../src/kube/kubeconfig.js";
+import { loadKubeConfig } from "../src/kube/client/kubeconfig.js";
 import { type LocalKubeApiServer, startKubeApiServer } from "../test/harness/kube-apiserver.js";
 import { KubeObjects } from "../test/harness/kube-objects.js";
 import { type LocalStack, startLocalStack } from "../test/harness/localstack.js";

@@ -6,8 +6,8 @@ import { NatMasquerade } from "../agent/nat-masquerade.js";
 import type { AgentOptions } from "../agent/options.js";
 import { type AgentPassResult, NodeReconciler } from "../agent/reconcile.js";
 import { type Clock, systemClock } from "../clock.js";
-import { loadKubeAccess } from "../kube/api/load-access.js";
-import { type KubeSource, kubeClientFor } from "../kube/api/source.js";
+import { type KubeSource, kubeClientFor } from "../kube/client/client.js";
+import { loadKubeConfig } from "../kube/client/kubeconfig.js";
 import { ClusterState } from "../kube/cluster-state.js";
 import { kubeNodeReader, NodeDirectory, type NodeReader } from "../kube/nodes.js";
 import { startHealthServer } from "../observability/health-server.js";
@@ -17,7 +17,7 @@ import { CoalescingQueue } from "../reconciler/queue.js";
 /** Injected collaborators of a running agent; the netns tests pass a runner that enters a netns. */
 export interface AgentDeps {
   readonly options: AgentOptions;
-  /** The API server: from `loadKubeAccess`, or a client-node KubeConfig in tests. */
+  /** The API server: a client-node KubeConfig from `loadKubeConfig`, or one built by a test. */
   readonly kubeConfig: KubeSource;
   readonly runner: CommandRunner;
   readonly logger: Logger;
@@ -122,7 +122,7 @@ export async function runAgent(options: AgentOptions): Promise<number> {
   const logger = createLogger({ level: options.log.level, pretty: options.log.pretty });
   const agent = await startAgent({
     options,
-    kubeConfig: loadKubeAccess(options.kubeconfig),
+    kubeConfig: loadKubeConfig(options.kubeconfig),
     runner: execFileRunner(),
     logger,
     metrics: createAgentMetrics(),

@@ -1,7 +1,7 @@
 import { createProvider } from "../../providers/registry.js";
 import { systemClock } from "../clock.js";
 import type { Config } from "../config/types.js";
-import { loadKubeAccess } from "../kube/api/load-access.js";
+import { loadKubeConfig } from "../kube/client/kubeconfig.js";
 import { createLogger } from "../observability/logger.js";
 import { createMetrics } from "../observability/metrics.js";
 import { startController } from "./runtime.js";
@@ -20,7 +20,7 @@ export async function runController(config: Config): Promise<number> {
   });
   const controller = await startController({
     config,
-    kubeConfig: loadKubeAccess(config.kubeconfig),
+    kubeConfig: loadKubeConfig(config.kubeconfig),
     provider,
     metrics,
     logger,

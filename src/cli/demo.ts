@@ -6,7 +6,7 @@ import { KubeObjects } from "../../test/harness/kube-objects.js";
 import { localStackEc2Client, startLocalStack } from "../../test/harness/localstack.js";
 import { systemClock } from "../clock.js";
 import { loadConfig } from "../config/load.js";
-import { loadKubeConfig } from "../kube/kubeconfig.js";
+import { loadKubeConfig } from "../kube/client/kubeconfig.js";
 import { createLogger } from "../observability/logger.js";
 import { createMetrics } from "../observability/metrics.js";
 import { startController } from "./runtime.js";

@@ -1,7 +1,7 @@
 import { createProvider } from "../../providers/registry.js";
 import { systemClock } from "../clock.js";
 import type { Config } from "../config/types.js";
-import { loadKubeAccess } from "../kube/api/load-access.js";
+import { loadKubeConfig } from "../kube/client/kubeconfig.js";
 import { kubeNodeReader, NodeDirectory } from "../kube/nodes.js";
 import { listClusterSnapshot } from "../kube/snapshot.js";
 import { createLogger } from "../observability/logger.js";
@@ -22,7 +22,7 @@ export async function runPlan(
     level: config.log.level === "info" ? "warn" : config.log.level,
     pretty: true,
   });
-  const kubeConfig = loadKubeAccess(config.kubeconfig);
+  const kubeConfig = loadKubeConfig(config.kubeconfig);
   const provider = await createProvider(config, { clock: systemClock, logger });
   const snapshot = await listClusterSnapshot(kubeConfig, config.allowedNamespaces);
   const nodes = new NodeDirectory(kubeNodeReader(kubeConfig), systemClock);

@@ -2,7 +2,7 @@ import type { Provider } from "../../providers/types.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config/types.js";
 import { UnsafeToWriteError } from "../errors.js";
-import { type KubeSource, kubeClientFor } from "../kube/api/source.js";
+import { type KubeSource, kubeClientFor } from "../kube/client/client.js";
 import { ClusterState } from "../kube/cluster-state.js";
 import { KubeEventRecorder } from "../kube/events.js";
 import { LeaderElector, type LeadershipEnd } from "../kube/leader-election.js";
@@ -20,7 +20,7 @@ import type { PassResult, ReconcilerDeps } from "../reconciler/reconcile.js";
 /** Injected collaborators of a running controller. */
 export interface ControllerRuntimeDeps {
   readonly config: Config;
-  /** The API server: from `loadKubeAccess`, or a client-node KubeConfig in tests. */
+  /** The API server: a client-node KubeConfig from `loadKubeConfig`, or one built by a test. */
   readonly kubeConfig: KubeSource;
   readonly provider: Provider;
   readonly metrics: Metrics;

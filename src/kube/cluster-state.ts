@@ -2,8 +2,8 @@ import { isOurAnnotation } from "../annotations/keys.js";
 import type { Clock } from "../clock.js";
 import type { EndpointInfo, ServiceKey } from "../domain/service.js";
 import type { Logger } from "../observability/logger.js";
-import type { KubeSource } from "./api/source.js";
-import type { KubeEndpointSlice, KubeService } from "./api/types.js";
+import type { KubeSource } from "./client/client.js";
+import type { KubeEndpointSlice, KubeService } from "./client/types.js";
 import { SupervisedInformer } from "./informer.js";
 
 /** The part of a Service the controller keeps: identity and its vpc-route-sync annotations. */

@@ -7,7 +7,6 @@ import {
   startFakeKubeApi,
 } from "../../test/unit/fixtures/fake-kube-api.js";
 import { silentLogger } from "../observability/logger.js";
-import { KubeClient } from "./api/client.js";
 import { ClusterState } from "./cluster-state.js";
 
 const servicesPath = "/api/v1/namespaces/vpn/services";
@@ -105,7 +104,7 @@ describe("ClusterState", () => {
     const seenWithout: string[] = [];
     const notified: string[] = [];
     const state: ClusterState = new ClusterState({
-      kubeConfig: new KubeClient(fake.access),
+      kubeConfig: fake.kubeConfig,
       namespaces: ["vpn"],
       onServiceChanged: (key) => {
         notified.push(key);

@@ -1,8 +1,8 @@
 import type { Clock } from "../clock.js";
 import { TransientError } from "../errors.js";
 import type { Logger } from "../observability/logger.js";
-import { isGone } from "./api/errors.js";
-import { type KubeSource, kubeClientFor } from "./api/source.js";
+import { type KubeSource, kubeClientFor } from "./client/client.js";
+import { isGone } from "./client/errors.js";
 
 /** Minimal shape of a Kubernetes object the informer needs. */
 export interface KubeObject {

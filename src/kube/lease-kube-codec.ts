@@ -1,5 +1,5 @@
 import { TransientError } from "../errors.js";
-import type { KubeLease } from "./api/types.js";
+import type { KubeLease } from "./client/types.js";
 import type { LeaseRecord } from "./lease-store.js";
 
 /** A MicroTime as the API server wants it: RFC 3339 with six fractional digits. */

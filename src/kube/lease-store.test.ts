@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type FakeKubeApi,
@@ -8,7 +9,6 @@ import {
   status,
 } from "../../test/unit/fixtures/fake-kube-api.js";
 import { ConflictError, PermanentError, TransientError } from "../errors.js";
-import type { KubeAccess } from "./api/access.js";
 import { kubeLeaseStore } from "./lease-store.js";
 
 const leasePath = "/apis/coordination.k8s.io/v1/namespaces/vrs/leases/leader";
@@ -16,9 +16,9 @@ let fake: FakeKubeApi | undefined;
 
 async function fakeApiServer(
   handler: (req: SeenRequest, body: string, res: ServerResponse) => void,
-): Promise<KubeAccess> {
+): Promise<KubeConfig> {
   fake = await startFakeKubeApi((req, res) => handler(req, req.body, res));
-  return fake.access;
+  return fake.kubeConfig;
 }
 
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { isNotFound } from "../errors.js";
-import { type KubeSource, kubeClientFor } from "./api/source.js";
-import type { KubeLease } from "./api/types.js";
+import { type KubeSource, kubeClientFor } from "./client/client.js";
+import type { KubeLease } from "./client/types.js";
 import { toLeaseRecord, toLeaseSpec } from "./lease-kube-codec.js";
 
 /** The fields of a coordination.k8s.io/v1 Lease that leader election reads and writes. */

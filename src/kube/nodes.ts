@@ -1,7 +1,7 @@
 import type { Clock } from "../clock.js";
 import type { NodeInfo } from "../domain/service.js";
-import { type KubeSource, kubeClientFor } from "./api/source.js";
-import type { KubeNode } from "./api/types.js";
+import { type KubeSource, kubeClientFor } from "./client/client.js";
+import type { KubeNode } from "./client/types.js";
 
 /** Reads a node by name; a port so tests and the agent can supply nodes without an API server. */
 export type NodeReader = (name: string) => Promise<NodeInfo>;

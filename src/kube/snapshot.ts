@@ -1,6 +1,6 @@
 import type { EndpointInfo, ServiceKey } from "../domain/service.js";
-import { type KubeSource, kubeClientFor } from "./api/source.js";
-import type { KubeEndpointSlice, KubeService } from "./api/types.js";
+import { type KubeSource, kubeClientFor } from "./client/client.js";
+import type { KubeEndpointSlice, KubeService } from "./client/types.js";
 import {
   type ServiceRecord,
   type SliceRecord,

@@ -1,8 +1,8 @@
 import type { Clock } from "../clock.js";
 import type { ServiceKey } from "../domain/service.js";
 import type { Logger } from "../observability/logger.js";
-import type { KubeClient } from "./api/client.js";
-import { type KubeSource, kubeClientFor } from "./api/source.js";
+import type { KubeClient } from "./client/client.js";
+import { type KubeSource, kubeClientFor } from "./client/client.js";
 
 /** The condition type the controller owns on Service status. */
 export const routesProgrammedCondition = "vpc-route-sync.io/RoutesProgrammed";

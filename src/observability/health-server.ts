@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import type { Registry } from "prom-client";
-import { nodeHttp } from "../kube/api/node-http.js";
 import type { Logger } from "./logger.js";
+import { nodeHttp } from "./node-http.js";
 
 /** Probes the health server answers from; each returns a reason when not OK. */
 export interface HealthChecks {

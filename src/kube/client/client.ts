@@ -1,18 +1,10 @@
-import type { KubeAccess } from "./access.js";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { PermanentError } from "../../errors.js";
 import { classifyKubeError } from "./errors.js";
-import { ListScanner } from "./list-scanner.js";
+import { type HttpRequest, sendKubeRequest } from "./http.js";
 import { type ListMeta, type ListOptions, listInPages } from "./paging.js";
-import { type HttpRequest, KubeTransport } from "./transport.js";
-import { readWatchStream, type WatchOptions, watchGraceMs, watchQuery } from "./watch.js";
-
-/** Defaults for every call of one client. */
-export interface KubeClientOptions {
-  /** Bound on a single request (default 30 s). */
-  readonly requestTimeoutMs?: number;
-  /** Bound on each list page (default 60 s). */
-  readonly listTimeoutMs?: number;
-  readonly userAgent?: string;
-}
+import type { KubeList } from "./types.js";
+import { type WatchOptions, watchStream } from "./watch.js";
 
 /** Per-call options: what the call does (for messages), its timeout and cancellation. */
 export interface CallOptions {
@@ -24,6 +16,13 @@ export interface CallOptions {
   readonly forbiddenHint?: string;
 }
 
+/** Bound on a single request. */
+const requestTimeoutMs = 30_000;
+/** Bound on each list page. */
+const listTimeoutMs = 60_000;
+/** Grace past a watch's `timeoutSeconds` before a silent stream counts as dead. */
+const watchGraceMs = 30_000;
+
 /** A signal that aborts after `ms` with a TimeoutError, or when `signal` aborts. */
 function deadline(ms: number, signal: AbortSignal | undefined): AbortSignal {
   const timeout = AbortSignal.timeout(ms);
@@ -31,24 +30,23 @@ function deadline(ms: number, signal: AbortSignal | undefined): AbortSignal {
 }
 
 /**
- * The controller's Kubernetes API client: the handful of verbs it uses (get, create, replace,
- * server-side apply, paged list, watch) over one keep-alive connection pool. Every failure
- * comes out as one of the project's typed errors, with the HTTP answer as its cause.
+ * The controller's Kubernetes API client: the verbs it uses (get, create, replace, server-side
+ * apply, paged list, watch) on @kubernetes/client-node's KubeConfig, request plumbing and Watch.
+ * What it adds is what the controller needs around them: bounds on time and size, paging with
+ * restart on an expired continue token, and every failure as one of the project's typed errors
+ * with the HTTP answer as its cause.
  */
 export class KubeClient {
+  readonly kubeConfig: KubeConfig;
   readonly server: string;
-  private readonly transport: KubeTransport;
-  private readonly requestTimeoutMs: number;
-  private readonly listTimeoutMs: number;
 
-  constructor(access: KubeAccess, options: KubeClientOptions = {}) {
-    this.server = access.server;
-    this.transport = new KubeTransport(
-      access,
-      options.userAgent ?? `vpc-route-sync (node ${process.version})`,
-    );
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    this.listTimeoutMs = options.listTimeoutMs ?? 60_000;
+  constructor(kubeConfig: KubeConfig) {
+    const cluster = kubeConfig.getCurrentCluster();
+    if (cluster === null) {
+      throw new PermanentError("the kubeconfig has no current cluster; set current-context");
+    }
+    this.kubeConfig = kubeConfig;
+    this.server = cluster.server.replace(/\/+$/, "");
   }
 
   get<T>(path: string, options: CallOptions = {}): Promise<T> {
@@ -85,15 +83,16 @@ export class KubeClient {
 
   /** Lists everything under `path` page by page; returns the resourceVersion to watch from. */
   list<T>(path: string, options: ListOptions<T> & { readonly what?: string }): Promise<string> {
-    const call = {
-      what: options.what ?? `listing ${path}`,
-      timeoutMs: options.timeoutMs ?? this.listTimeoutMs,
-      signal: options.signal,
-    };
-    return listInPages<T>(
-      (query, onItem) => this.page({ method: "GET", path, query }, onItem, call),
-      options,
-    );
+    const what = options.what ?? `listing ${path}`;
+    const timeoutMs = options.timeoutMs ?? listTimeoutMs;
+    return listInPages<T>(async (query, onItem): Promise<ListMeta> => {
+      const page = await this.call<KubeList<T>>(
+        { method: "GET", path, query },
+        { what, timeoutMs, signal: options.signal },
+      );
+      for (const item of page.items ?? []) onItem(item);
+      return page.metadata ?? {};
+    }, options);
   }
 
   /** Watches `path` until the server ends the stream; rejects on 410 Gone and broken streams. */
@@ -104,11 +103,7 @@ export class KubeClient {
     const timeoutMs = options.timeoutSeconds * 1000 + watchGraceMs;
     const signal = deadline(timeoutMs, options.signal);
     try {
-      const res = await this.transport.open(
-        { method: "GET", path, query: watchQuery(options) },
-        signal,
-      );
-      await readWatchStream(res, options);
+      await watchStream(this.kubeConfig, path, { ...options, signal });
     } catch (error) {
       throw classifyKubeError(signal.aborted ? signal.reason : error, {
         what: options.what ?? `watching ${path}`,
@@ -117,38 +112,36 @@ export class KubeClient {
     }
   }
 
-  /** One list page, its items parsed one by one as they arrive. */
-  private async page<T>(
-    req: HttpRequest,
-    onItem: (item: T) => void,
-    options: CallOptions & { readonly timeoutMs: number },
-  ): Promise<ListMeta> {
-    const signal = deadline(options.timeoutMs, options.signal);
-    try {
-      const res = await this.transport.open(req, signal);
-      const scanner = new ListScanner((json) => onItem(JSON.parse(json) as T));
-      for await (const chunk of res as AsyncIterable<Buffer>) scanner.push(chunk);
-      scanner.end();
-      return (scanner.metadata ?? {}) as ListMeta;
-    } catch (error) {
-      throw classifyKubeError(signal.aborted ? signal.reason : error, {
-        what: options.what ?? `listing ${req.path}`,
-        timeoutMs: options.timeoutMs,
-      });
-    }
-  }
-
   private async call<T>(req: HttpRequest, options: CallOptions): Promise<T> {
-    const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
+    const timeoutMs = options.timeoutMs ?? requestTimeoutMs;
     const signal = deadline(timeoutMs, options.signal);
     try {
-      return JSON.parse(await this.transport.text(req, signal)) as T;
+      return JSON.parse(await sendKubeRequest(this.kubeConfig, this.server, req, signal)) as T;
     } catch (error) {
-      throw classifyKubeError(error, {
+      throw classifyKubeError(signal.aborted ? signal.reason : error, {
         what: options.what ?? `${req.method} ${req.path}`,
         timeoutMs,
         forbiddenHint: options.forbiddenHint,
       });
     }
   }
+}
+
+const clients = new WeakMap<KubeConfig, KubeClient>();
+
+/** Anything the controller can reach the API server through. */
+export type KubeSource = KubeClient | KubeConfig;
+
+/**
+ * The client for a source; one per KubeConfig, so every informer, the elector and the writers
+ * of one controller share client-node's connection pool and credential caches.
+ */
+export function kubeClientFor(source: KubeSource): KubeClient {
+  if (source instanceof KubeClient) return source;
+  let client = clients.get(source);
+  if (client === undefined) {
+    client = new KubeClient(source);
+    clients.set(source, client);
+  }
+  return client;
 }
