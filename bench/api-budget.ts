@@ -1,6 +1,7 @@
 import { createProvider } from "../providers/registry.js";
 import { systemClock } from "../src/clock.js";
 import { seedVpc } from "../test/harness/ec2-seed.js";
+import { fixtureSliceManager } from "../test/harness/kube-objects.js";
 import { localStackEc2Client } from "../test/harness/localstack.js";
 import { allRouteTo, benchEc2Port } from "./aws-world.js";
 import { startBenchController } from "./bench-controller.js";
@@ -50,6 +51,7 @@ export async function benchApiBudget(): Promise<BenchResult> {
         clusterId: "budget",
         allowedCidrs: "10.8.0.0/16",
         allowedNamespaces: "vpn",
+        trustedEndpointSliceManagers: fixtureSliceManager,
         awsRegion: "us-east-1",
         awsEndpoint: tap.url,
         awsRouteTableTags: `${vpc.routeTableTag.key}=${vpc.routeTableTag.value}`,

@@ -1,6 +1,7 @@
 import { createProvider } from "../providers/registry.js";
 import { systemClock } from "../src/clock.js";
 import { seedVpc } from "../test/harness/ec2-seed.js";
+import { fixtureSliceManager } from "../test/harness/kube-objects.js";
 import { localStackEc2Client } from "../test/harness/localstack.js";
 import { awsMoveWorld, createTableSet, vpnCidrs } from "./aws-world.js";
 import { startBenchController } from "./bench-controller.js";
@@ -51,6 +52,7 @@ export async function benchConvergenceAws(): Promise<BenchResult> {
               clusterId: `bench-${name}`,
               allowedCidrs: "10.8.0.0/16",
               allowedNamespaces: namespace,
+              trustedEndpointSliceManagers: fixtureSliceManager,
               awsRegion: "us-east-1",
               awsEndpoint: localstack.endpoint,
               awsRouteTableTags: `${set.tag.key}=${set.tag.value}`,

@@ -2,6 +2,7 @@ import { createAzureProvider } from "../providers/azure/index.js";
 import { systemClock } from "../src/clock.js";
 import { FakeAzure } from "../test/fakes/azure/fake-azure.js";
 import { fakeCredential } from "../test/fakes/azure/sdk-client.js";
+import { fixtureSliceManager } from "../test/harness/kube-objects.js";
 import { vpnCidrs } from "./aws-world.js";
 import {
   azureMoveWorld,
@@ -51,6 +52,7 @@ export async function benchConvergenceAzure(): Promise<BenchResult> {
               clusterId: `bench-${name}`,
               allowedCidrs: "10.8.0.0/16",
               allowedNamespaces: namespace,
+              trustedEndpointSliceManagers: fixtureSliceManager,
               azureRouteTableIds: tables.tableIds.join(","),
               azureEndpoint: fake.endpoint,
               leaderElectNamespace: namespace,

@@ -2,6 +2,7 @@ import { createGcpProvider } from "../providers/gcp/index.js";
 import { systemClock } from "../src/clock.js";
 import { fakeAuthClient } from "../test/fakes/gcp/sdk-options.js";
 import { startFakeCompute } from "../test/fakes/gcp/server.js";
+import { fixtureSliceManager } from "../test/harness/kube-objects.js";
 import { vpnCidrs } from "./aws-world.js";
 import { startBenchController } from "./bench-controller.js";
 import { largeFamily, pacedDefaults, type Shape } from "./configs.js";
@@ -50,6 +51,7 @@ export async function benchConvergenceGcp(): Promise<BenchResult> {
               clusterId: `bench-${name}`,
               allowedCidrs: "10.8.0.0/15",
               allowedNamespaces: namespace,
+              trustedEndpointSliceManagers: fixtureSliceManager,
               gcpProject,
               gcpNetwork: "vpc",
               gcpEndpoint: fake.url,

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { seedVpc } from "../test/harness/ec2-seed.js";
+import { fixtureSliceManager } from "../test/harness/kube-objects.js";
 import { localStackEc2Client } from "../test/harness/localstack.js";
 import { allRouteTo, benchEc2Port, createTable } from "./aws-world.js";
 import {
@@ -83,6 +84,7 @@ export async function benchMemoryScale(): Promise<BenchResult> {
           `--cluster-id=mem-${w.name}`,
           "--allowed-cidrs=10.8.0.0/16",
           `--allowed-namespaces=${w.namespaces}`,
+          `--trusted-endpoint-slice-managers=${fixtureSliceManager}`,
           "--aws-region=us-east-1",
           `--aws-endpoint=${localstack.endpoint}`,
           `--aws-route-table-tags=${w.tag.key}=${w.tag.value}`,

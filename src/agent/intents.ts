@@ -1,6 +1,7 @@
 import { parseServiceAnnotations } from "../annotations/parse.js";
 import type { Refusal } from "../domain/plan.js";
 import type { EndpointInfo, ServiceIntent, ServiceKey } from "../domain/service.js";
+import { type IgnoredSlice, ignoredSliceRefusal } from "../kube/slice-trust.js";
 import { isNamespaceAllowed } from "../planner/policy.js";
 import { readMasqueradeAnnotation } from "./masquerade-annotation.js";
 
@@ -11,10 +12,12 @@ export interface AgentService {
   readonly createdAt: string;
   readonly annotations: Readonly<Record<string, string>>;
   readonly endpoints: readonly EndpointInfo[];
+  /** EndpointSlices left out of `endpoints` because an untrusted manager wrote them. */
+  readonly ignoredSlices?: readonly IgnoredSlice[];
 }
 
 /** A Service as the informers keep it, before its endpoints are joined in. */
-export type AgentServiceRecord = Omit<AgentService, "endpoints">;
+export type AgentServiceRecord = Omit<AgentService, "endpoints" | "ignoredSlices">;
 
 /** Syntactically valid requests, the Services whose state must not change, and why. */
 export interface AgentIntents {
@@ -61,6 +64,7 @@ export function readAgentIntents(
       continue;
     }
     if (parsed.kind !== "valid") continue;
+    refusals.push(...(service.ignoredSlices ?? []).map(ignoredSliceRefusal));
     masquerade.set(service.key, masq.value);
     intents.push({
       key: service.key,

@@ -34,7 +34,10 @@ export interface AgentOptions {
   readonly allowedCidrs: readonly Cidr[];
   readonly allowedNamespaces: readonly string[];
   readonly minPrefixLength: { readonly v4: number; readonly v6: number };
+  /** Pod and Service CIDRs: refused as requests, and the only addresses a VPN Pod may have. */
   readonly clusterCidrs: readonly Cidr[];
+  /** EndpointSlice writers whose endpoints count, as for the controller. */
+  readonly trustedEndpointSliceManagers: readonly string[];
   readonly maxCidrsPerService: number;
   readonly resyncIntervalMs: number;
   readonly kubeconfig: string | undefined;

@@ -50,6 +50,7 @@ function plan(
     },
     allowedNamespaces: ["vpn"],
     maxCidrsPerService: 8,
+    clusterCidrs: [],
     services,
     nodeIps,
     remembered: new Map(),
@@ -151,6 +152,36 @@ describe("planNodeState", () => {
     const p = plan([svc(annotations, vpnOnN1)], { mode: "hop", nodeName: "n3" });
     expect(p.routes).toEqual([]);
     expect(p.masquerade).toHaveLength(2);
+  });
+
+  it("hands a CIDR to the VPN Pod only when its address lies inside the cluster CIDRs", () => {
+    const hosting = { mode: "hop" as const, nodeName: "n1" };
+    const inside = plan([svc(cidrs, vpnOnN1)], {
+      ...hosting,
+      clusterCidrs: [mustParseCidr("10.244.0.0/16"), mustParseCidr("fd44::/16")],
+    });
+    expect(inside.routes.map((r) => r.gateway)).toContain("10.244.1.10");
+    const forged = [ep("n1", "172.31.9.9")];
+    const outside = plan([svc(cidrs, forged)], {
+      ...hosting,
+      clusterCidrs: [mustParseCidr("10.244.0.0/16")],
+    });
+    expect(outside.routes).toEqual([]);
+    expect(outside.notes.map((n) => n.reason)).toContain("PodAddressNotInCluster");
+    expect(outside.notes.find((n) => n.reason === "PodAddressNotInCluster")?.message).toContain(
+      "172.31.9.9, outside the cluster CIDRs (--cluster-cidrs 10.244.0.0/16)",
+    );
+    expect([...outside.held.keys()]).toContain("10.8.0.0/24");
+  });
+
+  it("reports the EndpointSlices an untrusted manager wrote", () => {
+    const service = {
+      ...svc(cidrs, vpnOnN1),
+      ignoredSlices: [{ service: "vpn/openvpn", slice: "vpn/forged", manager: "someone" }],
+    };
+    const p = plan([service]);
+    expect(p.refusals.map((r) => r.reason)).toEqual(["EndpointSliceNotTrusted"]);
+    expect(p.refusals[0]?.message).toContain('EndpointSlice vpn/forged is managed by "someone"');
   });
 
   it("freezes a Service whose annotation turns invalid: remembered routes and rules are held", () => {

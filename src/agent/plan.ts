@@ -1,4 +1,4 @@
-import { type Cidr, type IpFamily, parseIp } from "../domain/cidr.js";
+import { type Cidr, cidrContainsIp, type IpFamily, parseIp } from "../domain/cidr.js";
 import type { Refusal, ServiceNote } from "../domain/plan.js";
 import type { ObservedRoute, RouteTarget } from "../domain/route.js";
 import type { EndpointInfo, ServiceKey } from "../domain/service.js";
@@ -22,6 +22,11 @@ export interface NodePlanInput {
   readonly policy: Omit<CidrPolicy, "ipv6Supported">;
   readonly allowedNamespaces: readonly string[];
   readonly maxCidrsPerService: number;
+  /**
+   * The cluster's pod and Service CIDRs: a VPN Pod address outside them is never a route's
+   * last hop (an EndpointSlice writer could otherwise send VPN traffic to any address).
+   */
+  readonly clusterCidrs: readonly Cidr[];
   readonly services: readonly AgentService[];
   /** InternalIPs of the nodes that were read (the ones hosting eligible endpoints). */
   readonly nodeIps: ReadonlyMap<string, readonly string[]>;
@@ -69,6 +74,10 @@ export function podAddress(
     .filter((a) => familyOf(a) === family)
     .sort()[0];
 }
+
+/** True when no cluster CIDRs are configured (nothing to check against) or one holds `address`. */
+const isClusterAddress = (address: string, clusterCidrs: readonly Cidr[]): boolean =>
+  clusterCidrs.length === 0 || clusterCidrs.some((cidr) => cidrContainsIp(cidr, address));
 
 /**
  * Plans one node's routes and masquerade rules. Validation, allowlist, conflicts between
@@ -127,6 +136,15 @@ export function planNodeState(input: NodePlanInput): NodePlan {
       continue;
     }
     const pod = podAddress(endpoints, input.nodeName, family);
+    if (pod !== undefined && !isClusterAddress(pod, input.clusterCidrs)) {
+      held.set(route.cidr.text, "the VPN Pod's address is outside the cluster CIDRs");
+      notes.push({
+        service: route.service,
+        reason: "PodAddressNotInCluster",
+        message: `the VPN Pod on node ${input.nodeName} has address ${pod}, outside the cluster CIDRs (--cluster-cidrs ${input.clusterCidrs.map((c) => c.text).join(",")}), so ${route.cidr.text} is not handed to it; routes are left as they are`,
+      });
+      continue;
+    }
     if (pod !== undefined) {
       routes.push({ ...base, hostingNode: input.nodeName, via: "pod", gateway: pod });
       continue;

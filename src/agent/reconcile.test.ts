@@ -31,6 +31,7 @@ class FakeCluster {
   isLive = () => this.live();
   services = () => this.records;
   endpointsOf = () => this.endpoints;
+  ignoredSlicesOf = () => [];
   annotate(annotations: Record<string, string>): this {
     this.records = [{ key: "vpn/openvpn", namespace: "vpn", createdAt: "", annotations }];
     return this;

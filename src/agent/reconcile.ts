@@ -1,6 +1,7 @@
 import type { IpFamily } from "../domain/cidr.js";
 import type { EndpointInfo, NodeInfo, ServiceKey } from "../domain/service.js";
 import { errorMessage } from "../errors.js";
+import type { IgnoredSlice } from "../kube/slice-trust.js";
 import type { Logger } from "../observability/logger.js";
 import { eligibleNodes } from "../planner/target-selection.js";
 import type { AgentServiceRecord } from "./intents.js";
@@ -20,11 +21,17 @@ export interface AgentClusterView {
   hasSynced(): boolean;
   isLive(): boolean;
   services(): readonly AgentServiceRecord[];
+  /** Endpoints from trusted EndpointSlices only. */
   endpointsOf(key: ServiceKey): readonly EndpointInfo[];
+  /** The slices `endpointsOf` left out, reported as Events. */
+  ignoredSlicesOf(key: ServiceKey): readonly IgnoredSlice[];
 }
 
 /** The settings a pass plans with. */
-export type NodeSettings = Omit<AgentOptions, "resyncIntervalMs" | "kubeconfig" | "http" | "log">;
+export type NodeSettings = Omit<
+  AgentOptions,
+  "resyncIntervalMs" | "kubeconfig" | "http" | "log" | "trustedEndpointSliceManagers"
+>;
 
 /** Everything one node's passes need, injected. */
 export interface NodeReconcilerDeps {
@@ -80,9 +87,11 @@ export class NodeReconciler {
       return { status: "skipped", steps: [], masquerade: [], reason };
     }
     const started = performance.now();
-    const services = cluster
-      .services()
-      .map((r) => ({ ...r, endpoints: cluster.endpointsOf(r.key) }));
+    const services = cluster.services().map((r) => ({
+      ...r,
+      endpoints: cluster.endpointsOf(r.key),
+      ignoredSlices: cluster.ignoredSlicesOf(r.key),
+    }));
     const refused = settings.clusterCidrs.map((cidr) => ({
       cidr,
       why: `overlaps the cluster pod/service CIDR ${cidr.text}`,

@@ -52,6 +52,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
   const cluster = new ClusterState({
     kubeConfig: kube,
     namespaces: options.allowedNamespaces,
+    trustedManagers: options.trustedEndpointSliceManagers,
     onServiceChanged: (key) => queue.add(key),
     clock,
     logger: logger.child({ component: "informers" }),

@@ -2,7 +2,7 @@ import { DescribeRouteTablesCommand, type EC2Client } from "@aws-sdk/client-ec2"
 import { createProvider } from "../../providers/registry.js";
 import { type SeededVpc, seedVpc } from "../../test/harness/ec2-seed.js";
 import { startKubeApiServer } from "../../test/harness/kube-apiserver.js";
-import { KubeObjects } from "../../test/harness/kube-objects.js";
+import { fixtureSliceManager, KubeObjects } from "../../test/harness/kube-objects.js";
 import { localStackEc2Client, startLocalStack } from "../../test/harness/localstack.js";
 import { systemClock } from "../clock.js";
 import { loadConfig } from "../config/load.js";
@@ -97,6 +97,7 @@ export async function runDemo(options: { moves: number; verbose: boolean }): Pro
         clusterId: "demo",
         allowedCidrs: "10.8.0.0/16",
         allowedNamespaces: "vpn",
+        trustedEndpointSliceManagers: fixtureSliceManager,
         awsRegion: "us-east-1",
         awsEndpoint: localstack.endpoint,
         awsRouteTableTags: `${vpc.routeTableTag.key}=${vpc.routeTableTag.value}`,

@@ -24,7 +24,11 @@ export async function runPlan(
   });
   const kubeConfig = loadKubeConfig(config.kubeconfig);
   const provider = await createProvider(config, { clock: systemClock, logger });
-  const snapshot = await listClusterSnapshot(kubeConfig, config.allowedNamespaces);
+  const snapshot = await listClusterSnapshot(
+    kubeConfig,
+    config.allowedNamespaces,
+    config.trustedEndpointSliceManagers,
+  );
   const nodes = new NodeDirectory(kubeNodeReader(kubeConfig), systemClock);
   const observation = await observe(snapshot, provider, nodes, config, logger);
   const plan = planRoutes(observation.input);

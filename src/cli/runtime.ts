@@ -53,6 +53,7 @@ export async function startController(deps: ControllerRuntimeDeps): Promise<Runn
   const cluster = new ClusterState({
     kubeConfig: kube,
     namespaces: config.allowedNamespaces,
+    trustedManagers: config.trustedEndpointSliceManagers,
     onServiceChanged: (key) => queue.add(key),
     clock,
     logger: logger.child({ component: "informers" }),

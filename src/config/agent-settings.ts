@@ -63,6 +63,7 @@ export const agentSharedSettings: ReadonlySet<string> = new Set([
   "min-prefix-length",
   "min-prefix-length-v6",
   "cluster-cidrs",
+  "trusted-endpoint-slice-managers",
   "max-cidrs-per-service",
   "resync-interval",
   "http-address",

@@ -25,6 +25,7 @@ export function loadAgentOptions(input: LoadConfigInput): AgentOptions {
     allowedNamespaces: policy.allowedNamespaces,
     minPrefixLength: policy.minPrefixLength,
     clusterCidrs: policy.clusterCidrs,
+    trustedEndpointSliceManagers: policy.trustedEndpointSliceManagers,
     maxCidrsPerService:
       reader.read(settings.maxCidrsPerService)?.value ?? defaults.maxCidrsPerService,
     resyncIntervalMs: reader.read(settings.resyncInterval)?.value ?? agentDefaults.resyncIntervalMs,

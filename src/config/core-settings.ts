@@ -118,6 +118,19 @@ export const coreSettings = {
     help: "Comma-separated pod and Service CIDRs of this cluster. Requests overlapping them are always refused, as routing them to one node would break the cluster network. Default: none.",
     parser: listOf(cidrItem),
   }),
+  trustedEndpointSliceManagers: defineSetting({
+    flag: "trusted-endpoint-slice-managers",
+    file: "trustedEndpointSliceManagers",
+    placeholder: "<names>",
+    group: "Policy",
+    help: `Comma-separated endpointslice.kubernetes.io/managed-by values whose EndpointSlices may choose the hosting node; slices written by anyone else are ignored with an EndpointSliceNotTrusted Event. Add the controller that manages a selector-less Service's slices; * trusts every writer (not recommended). Default: ${defaults.trustedEndpointSliceManagers.join(",")}.`,
+    parser: listOf(
+      patternItem(
+        /^\*$|^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
+        "a label value (letters, digits, '-', '_', '.', at most 63 characters), or * alone for every writer",
+      ),
+    ),
+  }),
   adoptExistingRoutes: defineSetting({
     flag: "adopt-existing-routes",
     file: "adoptExistingRoutes",

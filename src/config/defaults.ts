@@ -13,6 +13,8 @@ export const defaults = {
   resyncIntervalMs: 60_000,
   writesPerSecond: 2,
   maxCidrsPerService: 32,
+  /** Only the built-in EndpointSlice controller's slices choose where VPN traffic goes. */
+  trustedEndpointSliceManagers: ["endpointslice-controller.k8s.io"] as readonly string[],
   leaderElection: {
     enabled: true,
     leaseName: "vpc-route-sync",

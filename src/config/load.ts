@@ -81,6 +81,7 @@ export function loadConfig(input: LoadConfigInput): Config {
     allowedNamespaces: policy.allowedNamespaces,
     minPrefixLength: policy.minPrefixLength,
     clusterCidrs: policy.clusterCidrs,
+    trustedEndpointSliceManagers: policy.trustedEndpointSliceManagers,
     adoptExistingRoutes:
       reader.read(settings.adoptExistingRoutes)?.value ?? defaults.adoptExistingRoutes,
     dryRun: reader.read(settings.dryRun)?.value ?? defaults.dryRun,

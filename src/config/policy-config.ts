@@ -11,6 +11,7 @@ export interface PolicyConfig {
   allowedNamespaces: string[] | undefined;
   minPrefixLength: { v4: number; v6: number };
   clusterCidrs: Cidr[];
+  trustedEndpointSliceManagers: string[];
 }
 
 const allowedFix = "set it to the VPN networks Services may request, e.g. 10.8.0.0/16";
@@ -71,5 +72,8 @@ export function readPolicyConfig(reader: SettingReader, problems: Problems): Pol
     allowedNamespaces: namespaces?.value,
     minPrefixLength,
     clusterCidrs: reader.read(settings.clusterCidrs)?.value ?? [],
+    trustedEndpointSliceManagers: reader.read(settings.trustedEndpointSliceManagers)?.value ?? [
+      ...defaults.trustedEndpointSliceManagers,
+    ],
   };
 }

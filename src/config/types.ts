@@ -64,6 +64,8 @@ export interface Config {
   minPrefixLength: { v4: number; v6: number };
   /** Pod and Service CIDRs of the cluster: always refused. */
   clusterCidrs: Cidr[];
+  /** EndpointSlice writers (`managed-by` values) whose endpoints count; `*` for any. */
+  trustedEndpointSliceManagers: string[];
   adoptExistingRoutes: boolean;
   dryRun: boolean;
   resyncIntervalMs: number;

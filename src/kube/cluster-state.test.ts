@@ -49,6 +49,8 @@ describe("cluster-state records", () => {
     });
     expect(record).toEqual({
       service: "vpn/openvpn",
+      slice: "vpn/s",
+      manager: undefined,
       endpoints: [
         { address: "10.244.0.5", nodeName: "a", ready: true, terminating: false },
         { address: "10.244.0.6", nodeName: "b", ready: false, terminating: true },

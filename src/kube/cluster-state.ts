@@ -5,6 +5,7 @@ import type { Logger } from "../observability/logger.js";
 import type { KubeSource } from "./client/client.js";
 import type { KubeEndpointSlice, KubeService } from "./client/types.js";
 import { SupervisedInformer } from "./informer.js";
+import { type IgnoredSlice, isTrustedManager, managedByLabel } from "./slice-trust.js";
 
 /** The part of a Service the controller keeps: identity and its vpc-route-sync annotations. */
 export interface ServiceRecord {
@@ -20,6 +21,10 @@ export interface ServiceRecord {
 /** The part of an EndpointSlice the controller keeps. */
 export interface SliceRecord {
   readonly service: ServiceKey;
+  /** `namespace/name`, for Events about it. */
+  readonly slice: string;
+  /** Who wrote it (`endpointslice.kubernetes.io/managed-by`). */
+  readonly manager: string | undefined;
   readonly endpoints: readonly EndpointInfo[];
 }
 
@@ -28,6 +33,8 @@ export interface ClusterStateOptions {
   readonly kubeConfig: KubeSource;
   /** Namespaces to watch; `["*"]` watches all. */
   readonly namespaces: readonly string[];
+  /** EndpointSlice managers whose endpoints count (slice-trust.ts). */
+  readonly trustedManagers: readonly string[];
   /** Called with the Service key whenever its record or its endpoints change. */
   readonly onServiceChanged: (key: ServiceKey) => void;
   readonly clock: Clock;
@@ -60,8 +67,11 @@ export function toServiceRecord(svc: KubeService): ServiceRecord | undefined {
 export function toSliceRecord(slice: KubeEndpointSlice): SliceRecord | undefined {
   const serviceName = slice.metadata?.labels?.[serviceLabel];
   if (serviceName === undefined) return undefined;
+  const namespace = slice.metadata?.namespace ?? "";
   return {
-    service: `${slice.metadata?.namespace ?? ""}/${serviceName}`,
+    service: `${namespace}/${serviceName}`,
+    slice: `${namespace}/${slice.metadata?.name ?? ""}`,
+    manager: slice.metadata?.labels?.[managedByLabel],
     endpoints: (slice.endpoints ?? []).flatMap((e) =>
       e.addresses.map((address) => ({
         address,
@@ -92,9 +102,11 @@ export class ClusterState {
   /** Services that just gained an annotation, hidden until their slices have been listed. */
   private readonly pending = new Map<ServiceKey, number>();
   private readonly notify: (key: ServiceKey) => void;
+  private readonly trustedManagers: readonly string[];
 
   constructor(options: ClusterStateOptions) {
     this.notify = options.onServiceChanged;
+    this.trustedManagers = options.trustedManagers;
     const all = options.namespaces.includes("*");
     const common = { kubeConfig: options.kubeConfig, clock: options.clock, logger: options.logger };
     for (const ns of all ? [undefined] : [...options.namespaces]) {
@@ -205,8 +217,19 @@ export class ClusterState {
     return undefined;
   }
 
-  /** All endpoints of a Service across its EndpointSlices. */
+  /** All endpoints of a Service across its EndpointSlices written by trusted managers. */
   endpointsOf(key: ServiceKey): EndpointInfo[] {
-    return [...(this.slicesByService.get(key)?.values() ?? [])].flatMap((s) => s.endpoints);
+    return this.slicesOf(key)
+      .filter((s) => isTrustedManager(s.manager, this.trustedManagers))
+      .flatMap((s) => s.endpoints);
+  }
+
+  /** The Service's slices whose endpoints `endpointsOf` leaves out, for Events. */
+  ignoredSlicesOf(key: ServiceKey): IgnoredSlice[] {
+    return this.slicesOf(key).filter((s) => !isTrustedManager(s.manager, this.trustedManagers));
+  }
+
+  private slicesOf(key: ServiceKey): SliceRecord[] {
+    return [...(this.slicesByService.get(key)?.values() ?? [])];
   }
 }

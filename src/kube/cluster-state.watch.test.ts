@@ -106,6 +106,7 @@ describe("ClusterState", () => {
     const state: ClusterState = new ClusterState({
       kubeConfig: fake.kubeConfig,
       namespaces: ["vpn"],
+      trustedManagers: ["*"],
       onServiceChanged: (key) => {
         notified.push(key);
         if (state.service(key) && state.endpointsOf(key).length === 0) seenWithout.push(key);

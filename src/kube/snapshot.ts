@@ -7,17 +7,20 @@ import {
   toServiceRecord,
   toSliceRecord,
 } from "./cluster-state.js";
+import { type IgnoredSlice, isTrustedManager } from "./slice-trust.js";
 
 /** A one-shot read of the annotated Services and their endpoints, for the `plan` command. */
 export interface StaticSnapshot {
   services(): ServiceRecord[];
   endpointsOf(key: ServiceKey): EndpointInfo[];
+  ignoredSlicesOf(key: ServiceKey): IgnoredSlice[];
 }
 
 /** Lists Services and EndpointSlices once, in pages (namespaced, or cluster-wide for `["*"]`). */
 export async function listClusterSnapshot(
   kubeConfig: KubeSource,
   namespaces: readonly string[],
+  trustedManagers: readonly string[],
 ): Promise<StaticSnapshot> {
   const client = kubeClientFor(kubeConfig);
   const scopes = namespaces.includes("*") ? [undefined] : [...namespaces];
@@ -44,8 +47,14 @@ export async function listClusterSnapshot(
     services.push(...scopeServices);
     slices.push(...scopeSlices);
   }
+  const trusted = (s: SliceRecord) => isTrustedManager(s.manager, trustedManagers);
+  const of = (key: ServiceKey) => slices.filter((s) => s.service === key);
   return {
     services: () => services,
-    endpointsOf: (key) => slices.filter((s) => s.service === key).flatMap((s) => s.endpoints),
+    endpointsOf: (key) =>
+      of(key)
+        .filter(trusted)
+        .flatMap((s) => s.endpoints),
+    ignoredSlicesOf: (key) => of(key).filter((s) => !trusted(s)),
   };
 }

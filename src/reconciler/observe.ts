@@ -6,6 +6,7 @@ import type { EndpointInfo, ServiceIntent, ServiceKey } from "../domain/service.
 import { errorMessage } from "../errors.js";
 import type { ServiceRecord } from "../kube/cluster-state.js";
 import type { NodeDirectory } from "../kube/nodes.js";
+import { type IgnoredSlice, ignoredSliceRefusal } from "../kube/slice-trust.js";
 import type { Logger } from "../observability/logger.js";
 import type { PlanInput } from "../planner/desired.js";
 import { isNamespaceAllowed } from "../planner/policy.js";
@@ -14,7 +15,10 @@ import { eligibleNodes, targetKey } from "../planner/target-selection.js";
 /** What the reconciler and the `plan` command read from Kubernetes. */
 export interface ClusterSnapshot {
   services(): ServiceRecord[];
+  /** Endpoints from trusted EndpointSlices only. */
   endpointsOf(key: ServiceKey): EndpointInfo[];
+  /** Slices whose endpoints were left out, each reported with an Event. */
+  ignoredSlicesOf(key: ServiceKey): IgnoredSlice[];
 }
 
 /** Admin settings that shape planning. */
@@ -74,6 +78,7 @@ export async function observe(
         refusals.push({ service: record.key, reason: "InvalidAnnotation", message });
       continue;
     }
+    refusals.push(...snapshot.ignoredSlicesOf(record.key).map(ignoredSliceRefusal));
     intents.push({
       key: record.key,
       createdAt: record.createdAt,

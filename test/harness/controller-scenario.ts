@@ -4,11 +4,11 @@ import { type RunningController, startController } from "../../src/cli/runtime.j
 import { systemClock } from "../../src/clock.js";
 import { loadConfig } from "../../src/config/load.js";
 import type { Config } from "../../src/config/types.js";
-import { loadKubeConfig } from "../../src/kube/kubeconfig.js";
+import { loadKubeConfig } from "../../src/kube/client/kubeconfig.js";
 import { createLogger, type Logger } from "../../src/observability/logger.js";
 import { createMetrics, type Metrics } from "../../src/observability/metrics.js";
 import type { PassResult } from "../../src/reconciler/reconcile.js";
-import { KubeObjects } from "./kube-objects.js";
+import { fixtureSliceManager, KubeObjects } from "./kube-objects.js";
 
 /** A controller started by a scenario, with what it counted. */
 export interface ScenarioController {
@@ -59,6 +59,7 @@ export abstract class ControllerScenario {
       clusterId: this.name,
       allowedCidrs: "10.8.0.0/16",
       allowedNamespaces: this.namespace,
+      trustedEndpointSliceManagers: fixtureSliceManager,
       kubeconfig: this.kubeconfigPath,
       leaderElectNamespace: this.namespace,
       leaderElectLeaseName: "vpc-route-sync",

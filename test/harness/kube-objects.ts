@@ -6,6 +6,14 @@ import {
   type V1EndpointSlice,
 } from "@kubernetes/client-node";
 
+/**
+ * The `endpointslice.kubernetes.io/managed-by` value of the EndpointSlices these fixtures write
+ * in place of the EndpointSlice controller. The controllers under test trust it explicitly
+ * (`trustedEndpointSliceManagers`), as an admin would trust a controller managing the slices of
+ * a selector-less Service.
+ */
+export const fixtureSliceManager = "vpc-route-sync-test-fixtures";
+
 const hasStatus = (error: unknown, code: number) =>
   error instanceof ApiException && error.code === code;
 
@@ -100,7 +108,14 @@ export class KubeObjects {
   ): Promise<void> {
     const name = `${service}-vrs`;
     const body: V1EndpointSlice = {
-      metadata: { name, namespace, labels: { "kubernetes.io/service-name": service } },
+      metadata: {
+        name,
+        namespace,
+        labels: {
+          "kubernetes.io/service-name": service,
+          "endpointslice.kubernetes.io/managed-by": fixtureSliceManager,
+        },
+      },
       addressType: "IPv4",
       endpoints: endpoints.map((e) => ({
         addresses: [e.address],

@@ -20,6 +20,7 @@ import { type RunningAgent, startAgent } from "../../src/cli/agent.js";
 import { systemClock } from "../../src/clock.js";
 import { mustParseCidr } from "../../src/domain/cidr.js";
 import { silentLogger } from "../../src/observability/logger.js";
+import { fixtureSliceManager } from "../harness/kube-objects.js";
 
 const manifest = loadAll(
   readFileSync(join(import.meta.dirname, "../../deploy/manifests/agent-daemonset.yaml"), "utf8"),
@@ -123,6 +124,7 @@ describe("agent with exactly the manifest's RBAC, against a real kube-apiserver"
         allowedNamespaces: [namespace],
         minPrefixLength: { v4: 16, v6: 48 },
         clusterCidrs: [mustParseCidr("10.244.0.0/16")],
+        trustedEndpointSliceManagers: [fixtureSliceManager],
         maxCidrsPerService: 8,
         resyncIntervalMs: 500,
         kubeconfig: undefined,
@@ -164,7 +166,13 @@ describe("agent with exactly the manifest's RBAC, against a real kube-apiserver"
     await admin.makeApiClient(DiscoveryV1Api).createNamespacedEndpointSlice({
       namespace,
       body: {
-        metadata: { name: "openvpn-1", labels: { "kubernetes.io/service-name": "openvpn" } },
+        metadata: {
+          name: "openvpn-1",
+          labels: {
+            "kubernetes.io/service-name": "openvpn",
+            "endpointslice.kubernetes.io/managed-by": fixtureSliceManager,
+          },
+        },
         addressType: "IPv4",
         endpoints: [{ addresses: ["10.244.1.10"], nodeName: node(1), conditions: { ready: true } }],
       },

@@ -296,6 +296,7 @@ describe("Helm chart", () => {
       "--allowed-cidrs=10.8.0.0/16",
       "--allowed-namespaces=vpn",
       "--cluster-cidrs=10.40.0.0/14,10.44.0.0/20",
+      "--trusted-endpoint-slice-managers=endpointslice-controller.k8s.io",
       "--min-prefix-length=16",
       "--min-prefix-length-v6=48",
       "--max-cidrs-per-service=32",

@@ -18,6 +18,7 @@ import { createLogger } from "../../src/observability/logger.js";
 import { createMetrics } from "../../src/observability/metrics.js";
 import { AwsScenario } from "../harness/aws-scenario.js";
 import { ensureHelmTools, type HelmTools, RawKube, writeValuesFile } from "../harness/helm.js";
+import { fixtureSliceManager } from "../harness/kube-objects.js";
 
 const scenario = new AwsScenario(
   `rbac-${process.pid % 1000}-${Date.now() % 100_000}`,
@@ -43,6 +44,7 @@ function renderForScenario(): KubeDocument[] {
     clusterId: scenario.name,
     allowedCidrs: ["10.8.0.0/16"],
     allowedNamespaces: [scenario.namespace],
+    trustedEndpointSliceManagers: [fixtureSliceManager],
     aws: { region: "us-east-1", routeTableTags: { [key]: value }, manageSourceDestCheck: true },
     resyncInterval: "2s",
     leaderElection: { leaseDuration: "3s", renewDeadline: "2s", retryPeriod: "500ms" },

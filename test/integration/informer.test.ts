@@ -1,8 +1,8 @@
 import { CoreV1Api, type V1ConfigMap } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../src/clock.js";
+import { loadKubeConfig } from "../../src/kube/client/kubeconfig.js";
 import { SupervisedInformer } from "../../src/kube/informer.js";
-import { loadKubeConfig } from "../../src/kube/kubeconfig.js";
 import { silentLogger } from "../../src/observability/logger.js";
 import { type LocalKubeApiServer, startKubeApiServer } from "../harness/kube-apiserver.js";
 

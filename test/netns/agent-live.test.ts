@@ -3,9 +3,10 @@ import { createAgentMetrics } from "../../src/agent/metrics.js";
 import type { AgentPassResult } from "../../src/agent/reconcile.js";
 import { type RunningAgent, startAgent } from "../../src/cli/agent.js";
 import { systemClock } from "../../src/clock.js";
-import { loadKubeConfig } from "../../src/kube/kubeconfig.js";
+import { loadKubeConfig } from "../../src/kube/client/kubeconfig.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { type LocalKubeApiServer, startKubeApiServer } from "../harness/kube-apiserver.js";
+import { fixtureSliceManager } from "../harness/kube-objects.js";
 import { labSettings, ourRoutes, routeLines } from "./agents.js";
 import { LabKube } from "./kube-fixtures.js";
 import { assertNetnsSupport, NetnsLab } from "./lab.js";
@@ -51,6 +52,7 @@ describe("three full agents against a real kube-apiserver, real packets between 
           options: {
             ...labSettings(node),
             resyncIntervalMs: 1_000,
+            trustedEndpointSliceManagers: [fixtureSliceManager],
             kubeconfig: kube.kubeconfigPath,
             http: { host: "127.0.0.1", port: 0 },
             log: { level: "silent", pretty: false },

@@ -38,6 +38,7 @@ export class StaticCluster implements AgentClusterView {
           },
         ];
   endpointsOf = () => this.endpoints;
+  ignoredSlicesOf = () => [];
 }
 
 /** The Pod's addresses as one ready EndpointSlice endpoint per family. */

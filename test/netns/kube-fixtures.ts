@@ -5,6 +5,7 @@ import {
   type KubeConfig,
   type V1EndpointSlice,
 } from "@kubernetes/client-node";
+import { fixtureSliceManager } from "../harness/kube-objects.js";
 import type { LabNode } from "./lab.js";
 import type { LabPod } from "./pods.js";
 
@@ -69,7 +70,10 @@ export class LabKube {
         metadata: {
           name,
           namespace: this.namespace,
-          labels: { "kubernetes.io/service-name": this.service },
+          labels: {
+            "kubernetes.io/service-name": this.service,
+            "endpointslice.kubernetes.io/managed-by": fixtureSliceManager,
+          },
         },
         addressType: family,
         endpoints: [

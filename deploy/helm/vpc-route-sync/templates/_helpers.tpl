@@ -99,6 +99,7 @@ section is written; empty optional lists are left out, as the controller refuses
 {{- $v := .Values }}
 {{- $c := dict "provider" $v.provider "clusterId" $v.clusterId "allowedCidrs" $v.allowedCidrs "allowedNamespaces" $v.allowedNamespaces }}
 {{- if $v.clusterCidrs }}{{ $_ := set $c "clusterCidrs" $v.clusterCidrs }}{{ end }}
+{{- $_ := set $c "trustedEndpointSliceManagers" $v.trustedEndpointSliceManagers }}
 {{- $_ := set $c "minPrefixLength" (dict "v4" $v.minPrefixLength.v4 "v6" $v.minPrefixLength.v6) }}
 {{- $_ := set $c "maxCidrsPerService" $v.maxCidrsPerService }}
 {{- $_ := set $c "adoptExistingRoutes" $v.adoptExistingRoutes }}

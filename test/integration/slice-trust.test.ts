@@ -1,0 +1,76 @@
+import { DescribeRouteTablesCommand } from "@aws-sdk/client-ec2";
+import { DiscoveryV1Api } from "@kubernetes/client-node";
+import { afterEach, describe, expect, inject, it } from "vitest";
+import { AwsScenario } from "../harness/aws-scenario.js";
+
+let counter = 0;
+const scenarios: AwsScenario[] = [];
+async function scenario(): Promise<AwsScenario> {
+  const s = new AwsScenario(
+    `trust-${process.pid % 1000}-${++counter}`,
+    inject("localstackEndpoint"),
+    inject("kubeconfigPath"),
+  );
+  scenarios.push(s);
+  return await s.setUp();
+}
+
+afterEach(async () => {
+  await Promise.all(scenarios.splice(0).map((s) => s.tearDown()));
+});
+
+describe("EndpointSlice trust (real kube-apiserver, LocalStack)", () => {
+  it("ignores a slice an untrusted writer added, says why in an Event, and keeps the route on the trusted endpoint", async () => {
+    const s = await scenario();
+    await s.objects.createService(s.namespace, "openvpn", {
+      "vpc-route-sync.io/cidrs": "10.8.0.0/24",
+    });
+    await s.objects.setEndpoints(s.namespace, "openvpn", [
+      { nodeName: s.node(0).name, address: "10.244.0.5" },
+    ]);
+    await s.startController();
+    await s.routesConverge(s.node(0).eniId);
+    // Someone who may write EndpointSlices in the namespace points the Service at node 1, and
+    // makes the trusted slice's endpoint look gone by marking its own as the only ready one.
+    await s.objects.setEndpoints(s.namespace, "openvpn", [
+      { nodeName: s.node(0).name, address: "10.244.0.5", ready: false },
+    ]);
+    await s.kubeConfig.makeApiClient(DiscoveryV1Api).createNamespacedEndpointSlice({
+      namespace: s.namespace,
+      body: {
+        metadata: {
+          name: "openvpn-forged",
+          labels: {
+            "kubernetes.io/service-name": "openvpn",
+            "endpointslice.kubernetes.io/managed-by": "someone-else",
+          },
+        },
+        addressType: "IPv4",
+        endpoints: [
+          { addresses: ["10.244.1.66"], nodeName: s.node(1).name, conditions: { ready: true } },
+        ],
+      },
+    });
+    await s.eventually(
+      async () =>
+        (await s.eventReasons("openvpn")).some(
+          (e) =>
+            e.startsWith("EndpointSliceNotTrusted") &&
+            e.includes(`${s.namespace}/openvpn-forged`) &&
+            e.includes('"someone-else"'),
+        ),
+      "an EndpointSliceNotTrusted event naming the forged slice and its manager",
+    );
+    // Two more resyncs: the forged endpoint never becomes a target (on-no-endpoint keeps).
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    const tables = await s.ec2.send(
+      new DescribeRouteTablesCommand({ RouteTableIds: [...s.vpc.routeTableIds] }),
+    );
+    const targets = (tables.RouteTables ?? []).flatMap((t) =>
+      (t.Routes ?? [])
+        .filter((r) => r.DestinationCidrBlock === "10.8.0.0/24")
+        .map((r) => r.NetworkInterfaceId),
+    );
+    expect(targets).toEqual(s.vpc.routeTableIds.map(() => s.node(0).eniId));
+  });
+});
