@@ -7,15 +7,20 @@ import { ClusterState } from "../kube/cluster-state.js";
 import { KubeEventRecorder } from "../kube/events.js";
 import { LeaderElector, type LeadershipEnd } from "../kube/leader-election.js";
 import { kubeLeaseStore } from "../kube/lease-store.js";
+import { HostingNodeWatch } from "../kube/node-watch.js";
 import { kubeNodeReader, NodeDirectory } from "../kube/nodes.js";
 import { KubeStatusWriter } from "../kube/status.js";
 import { startHealthServer } from "../observability/health-server.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
-import { runReconcileLoop } from "../reconciler/loop.js";
+import { resyncKey, runReconcileLoop } from "../reconciler/loop.js";
 import { CoalescingQueue } from "../reconciler/queue.js";
 import { WriteRateLimiter } from "../reconciler/rate-limiter.js";
 import type { PassResult, ReconcilerDeps } from "../reconciler/reconcile.js";
+import { WithdrawGate } from "../reconciler/withdraw-gate.js";
+
+/** How long in-flight cloud writes may take to finish when the controller stops. */
+const shutdownGraceMs = 5_000;
 
 /** Injected collaborators of a running controller. */
 export interface ControllerRuntimeDeps {
@@ -35,7 +40,10 @@ export interface RunningController {
   /** Resolves with the exit code: 0 after stop(), 1 when leadership was lost. */
   readonly done: Promise<number>;
   isLeader(): boolean;
-  /** Stops reconciling (in-flight writes finish or are abandoned), then releases the lease. */
+  /**
+   * Stops reconciling: no new write starts, writes in flight get up to 5 s to finish (then they
+   * are abandoned and reported as of unknown outcome, never as failed), then the lease is released.
+   */
   stop(): Promise<number>;
 }
 
@@ -47,6 +55,9 @@ export async function startController(deps: ControllerRuntimeDeps): Promise<Runn
   const { config, provider, metrics, clock } = deps;
   const kube = kubeClientFor(deps.kubeConfig);
   const logger = deps.logger.child({ component: "controller" });
+  /** Aborted first on shutdown: no new pass and no new write starts. */
+  const stopping = new AbortController();
+  /** Aborted after the grace: informers stop, and writes still waiting give up. */
   const work = new AbortController();
   const leadership = new AbortController();
   const queue = new CoalescingQueue(() => clock.monotonicMs());
@@ -75,22 +86,37 @@ export async function startController(deps: ControllerRuntimeDeps): Promise<Runn
           logger,
         });
   const isLeader = () => elector === undefined || elector.isLeader();
+  const nodeWatch = new HostingNodeWatch({
+    kubeConfig: kube,
+    clock,
+    logger: logger.child({ component: "node-watch" }),
+    onNodeChanged: (name) => {
+      nodes.forget(name);
+      queue.add(resyncKey);
+    },
+  });
+  const nodes = new NodeDirectory(kubeNodeReader(kube), clock, {
+    watch: (names) => nodeWatch.watchOnly(names, work.signal),
+  });
   const reconcilerDeps: ReconcilerDeps = {
     provider,
     cluster,
-    nodes: new NodeDirectory(kubeNodeReader(kube), clock),
+    nodes,
     events: new KubeEventRecorder(kube, clock, logger),
     status: new KubeStatusWriter(kube, clock, logger),
     metrics,
     logger: logger.child({ component: "reconciler" }),
     clock,
     limiter: new WriteRateLimiter(config.writesPerSecond, clock, config.writeBurst),
+    withdrawGate: new WithdrawGate(config.withdrawGraceMs, clock),
     settings: config,
     dryRun: config.dryRun,
     manageForwarding: provider.capabilities.manageForwarding,
     mayWrite: () => !config.dryRun && isLeader(),
     assertMayWrite: () => {
       if (config.dryRun) throw new UnsafeToWriteError("dry-run mode never writes to the cloud");
+      if (stopping.signal.aborted)
+        throw new UnsafeToWriteError("the controller is stopping; write not started");
       elector?.assertLeader();
     },
     signal: work.signal,
@@ -110,6 +136,10 @@ export async function startController(deps: ControllerRuntimeDeps): Promise<Runn
     },
     logger,
   );
+  logger.info(
+    { namespaces: config.allowedNamespaces },
+    "watching namespaces (Services elsewhere are never seen, so never refused by an Event)",
+  );
   const informers = cluster.start(work.signal);
   const loop = runReconcileLoop(
     reconcilerDeps,
@@ -122,13 +152,13 @@ export async function startController(deps: ControllerRuntimeDeps): Promise<Runn
         deps.onPass?.(result);
       },
     },
-    work.signal,
+    stopping.signal,
   );
   const leading: Promise<LeadershipEnd> = elector
     ? elector.run(leadership.signal, {
         onStartedLeading: () => {
           metrics.leader.set(1);
-          queue.add("*/resync");
+          queue.add(resyncKey);
         },
         onStoppedLeading: () => metrics.leader.set(0),
         onNewLeader: (identity) => logger.info({ leader: identity }, "leader observed"),
@@ -137,9 +167,15 @@ export async function startController(deps: ControllerRuntimeDeps): Promise<Runn
         leadership.signal.addEventListener("abort", () => resolve("released")),
       );
   if (!elector) metrics.leader.set(config.dryRun ? 0 : 1);
-  let stopping: Promise<number> | undefined;
+  let ending: Promise<number> | undefined;
   const shutdown = (code: number): Promise<number> => {
-    stopping ??= (async () => {
+    ending ??= (async () => {
+      // Writes in flight finish (their outcome is then known and reported truthfully); new
+      // ones do not start. Whatever has not finished after the grace is abandoned.
+      stopping.abort();
+      const grace = new AbortController();
+      await Promise.race([loop, clock.sleep(shutdownGraceMs, grace.signal).catch(() => undefined)]);
+      grace.abort();
       work.abort();
       await Promise.allSettled([loop, informers]);
       leadership.abort();
@@ -148,7 +184,7 @@ export async function startController(deps: ControllerRuntimeDeps): Promise<Runn
       logger.info({ exitCode: code }, "controller stopped");
       return code;
     })();
-    return stopping;
+    return ending;
   };
   const done = leading.then((end) => (end === "lost" ? shutdown(1) : shutdown(0)));
   return { healthPort: health.port, done, isLeader, stop: () => shutdown(0) };

@@ -158,6 +158,15 @@ export const coreSettings = {
     help: `How often route tables are re-read to repair drift, e.g. 60s, 2m, 500ms or plain seconds. Each resync costs cloud read calls. Default: ${formatDuration(defaults.resyncIntervalMs)}.`,
     parser: durationValue(100, 86_400_000),
   }),
+  withdrawGrace: defineSetting({
+    flag: "withdraw-grace",
+    file: "withdrawGraceMs",
+    placeholder: "<duration>",
+    group: "Reconcile",
+    help: `How long a Service with vpc-route-sync.io/on-no-endpoint=withdraw must have no endpoint at all before its routes are withdrawn; an endpoint that is terminating but still serving also holds the withdrawal. Rides out the moment of every drain and rollout when the old endpoint is gone and the new one not yet ready. 0 withdraws at once. Default: ${formatDuration(defaults.withdrawGraceMs)}.`,
+    parser: durationValue(0, 3_600_000),
+    controllerOnly: true,
+  }),
   writesPerSecond: defineSetting({
     flag: "writes-per-second",
     file: "writesPerSecond",

@@ -11,6 +11,8 @@ export const defaults = {
   adoptExistingRoutes: false,
   dryRun: false,
   resyncIntervalMs: 60_000,
+  /** How long no endpoint at all must last before `on-no-endpoint: withdraw` withdraws. */
+  withdrawGraceMs: 5_000,
   writesPerSecond: 2,
   maxCidrsPerService: 32,
   /** Only the built-in EndpointSlice controller's slices choose where VPN traffic goes. */

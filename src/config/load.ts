@@ -86,6 +86,7 @@ export function loadConfig(input: LoadConfigInput): Config {
       reader.read(settings.adoptExistingRoutes)?.value ?? defaults.adoptExistingRoutes,
     dryRun: reader.read(settings.dryRun)?.value ?? defaults.dryRun,
     resyncIntervalMs: reader.read(settings.resyncInterval)?.value ?? defaults.resyncIntervalMs,
+    withdrawGraceMs: reader.read(settings.withdrawGrace)?.value ?? defaults.withdrawGraceMs,
     writesPerSecond,
     writeBurst: reader.read(settings.writeBurst)?.value ?? defaultWriteBurst(writesPerSecond),
     maxCidrsPerService:

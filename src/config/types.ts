@@ -69,6 +69,8 @@ export interface Config {
   adoptExistingRoutes: boolean;
   dryRun: boolean;
   resyncIntervalMs: number;
+  /** See the `withdraw-grace` setting. */
+  withdrawGraceMs: number;
   writesPerSecond: number;
   /** Writes allowed at once (token bucket size); the default derives from `writesPerSecond`. */
   writeBurst: number;

@@ -12,6 +12,11 @@ export interface EndpointInfo {
   readonly nodeName: string | undefined;
   readonly ready: boolean;
   readonly terminating: boolean;
+  /**
+   * Still answering though terminating (the EndpointSlice `serving` condition); such an endpoint
+   * never becomes a target, but while it serves an `on-no-endpoint: withdraw` waits.
+   */
+  readonly serving?: boolean;
 }
 
 /** A Service's validated request for routes (annotation syntax already checked). */
@@ -24,6 +29,11 @@ export interface ServiceIntent {
   readonly routeTables: readonly string[] | undefined;
   readonly onNoEndpoint: OnNoEndpoint;
   readonly endpoints: readonly EndpointInfo[];
+  /**
+   * Why an `on-no-endpoint: withdraw` is held back for now (an endpoint still serving, or the
+   * withdraw grace not over); the routes stay and this is reported instead.
+   */
+  readonly withdrawHeld?: string;
 }
 
 /** A node as the providers need it: a plain value, no Kubernetes types. */

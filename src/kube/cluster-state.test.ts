@@ -52,8 +52,8 @@ describe("cluster-state records", () => {
       slice: "vpn/s",
       manager: undefined,
       endpoints: [
-        { address: "10.244.0.5", nodeName: "a", ready: true, terminating: false },
-        { address: "10.244.0.6", nodeName: "b", ready: false, terminating: true },
+        { address: "10.244.0.5", nodeName: "a", ready: true, serving: true, terminating: false },
+        { address: "10.244.0.6", nodeName: "b", ready: false, serving: false, terminating: true },
       ],
     });
   });

@@ -79,6 +79,8 @@ export function toSliceRecord(slice: KubeEndpointSlice): SliceRecord | undefined
         // Per the EndpointSlice API, an unknown ready condition means ready.
         ready: e.conditions?.ready ?? true,
         terminating: e.conditions?.terminating ?? false,
+        // Per the API, an unknown serving condition means the same as ready.
+        serving: e.conditions?.serving ?? e.conditions?.ready ?? true,
       })),
     ),
   };

@@ -11,7 +11,7 @@ function directory() {
       return { name, providerId: `aws:///zone/i-${name}`, internalIps: ["10.0.0.1"] };
     },
     clock,
-    300_000,
+    { ttlMs: 300_000 },
   );
   return { clock, reads, nodes };
 }

@@ -34,10 +34,21 @@ export class NodeDirectory {
   private readonly clock: Clock;
   private readonly ttlMs: number;
 
-  constructor(read: NodeReader, clock: Clock, ttlMs = 300_000) {
+  private readonly watch: ((names: ReadonlySet<string>) => void) | undefined;
+
+  /**
+   * `watch` is told, on every pass, which nodes host endpoints now, so their changes (a deletion
+   * above all) can evict their entries at once instead of after the TTL.
+   */
+  constructor(
+    read: NodeReader,
+    clock: Clock,
+    options: { ttlMs?: number; watch?: (names: ReadonlySet<string>) => void } = {},
+  ) {
     this.read = read;
     this.clock = clock;
-    this.ttlMs = ttlMs;
+    this.ttlMs = options.ttlMs ?? 300_000;
+    this.watch = options.watch;
   }
 
   async get(name: string): Promise<NodeInfo> {
@@ -55,6 +66,7 @@ export class NodeDirectory {
    * common failover and failback) needs no Node read on the critical path.
    */
   retainOnly(keep: ReadonlySet<string>): void {
+    this.watch?.(keep);
     const now = this.clock.monotonicMs();
     for (const [name, entry] of this.cache)
       if (!keep.has(name) && now - entry.at >= this.ttlMs) this.cache.delete(name);

@@ -139,6 +139,9 @@ export function computeGrants(input: PlanInput): DesiredGrants {
         message: `no cloud target could be resolved for the ready endpoint node(s) ${choice.nodes.join(", ")}; routes are left as they are`,
       });
       holdAll("target of the ready node is unresolved");
+    } else if (intent.withdrawHeld !== undefined) {
+      notes.push({ service: intent.key, reason: "NoReadyEndpoint", message: intent.withdrawHeld });
+      holdAll("no ready endpoint; withdraw held back");
     } else if (intent.onNoEndpoint === "keep") {
       notes.push({
         service: intent.key,

@@ -95,3 +95,32 @@ describe("applyPlan", () => {
     expect(results.map((r) => r.outcome)).toEqual(["skipped", "skipped", "skipped", "skipped"]);
   });
 });
+
+describe("applyPlan when the controller stops mid-write", () => {
+  it("reports a write the cloud applied while stopping as applied, never as failed", async () => {
+    const stop = new AbortController();
+    const write = async () => {
+      stop.abort(new DOMException("This operation was aborted", "AbortError"));
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    const [result] = await applyPlan(
+      [replace("rtb-1", "10.8.0.0/24")],
+      deps(write, { signal: stop.signal }),
+    );
+    expect(result).toMatchObject({ outcome: "applied", attempts: 1 });
+  });
+
+  it("reports a write cut off by the stop as of unknown outcome (skipped), not as failed", async () => {
+    const stop = new AbortController();
+    const write = async () => {
+      stop.abort(new DOMException("This operation was aborted", "AbortError"));
+      throw new Error("socket hang up");
+    };
+    const [result] = await applyPlan(
+      [replace("rtb-1", "10.8.0.0/24")],
+      deps(write, { signal: stop.signal }),
+    );
+    expect(result?.outcome).toBe("skipped");
+    expect(result?.error).toContain("outcome unknown");
+  });
+});

@@ -54,6 +54,7 @@ function toWrite(action: Action): RouteWrite {
 
 async function applyOne(action: Action, deps: ApplyDeps): Promise<ActionResult> {
   let attempts = 0;
+  let applied = false;
   const write = toWrite(action);
   try {
     await pRetry(
@@ -64,6 +65,7 @@ async function applyOne(action: Action, deps: ApplyDeps): Promise<ActionResult> 
         const started = deps.clock.monotonicMs();
         try {
           await deps.applyWrite(write);
+          applied = true;
           deps.onWrite?.(action, "ok", (deps.clock.monotonicMs() - started) / 1000);
         } catch (error) {
           deps.onWrite?.(action, "error", (deps.clock.monotonicMs() - started) / 1000);
@@ -94,21 +96,39 @@ async function applyOne(action: Action, deps: ApplyDeps): Promise<ActionResult> 
         },
       },
     );
-    deps.logger.info(
-      {
-        table: action.table,
-        cidr: action.cidr,
-        target: action.target?.id,
-        from: action.currentTargetId,
-        action: action.kind,
-      },
-      `route ${action.kind === "create" ? "created" : action.kind === "replace" ? "replaced" : "deleted"}`,
-    );
+    logApplied(action, deps.logger);
     return { action, outcome: "applied", attempts };
   } catch (error) {
+    // p-retry reports a stop that came while the write was in flight as the abort; the write
+    // itself may have succeeded, and then it is reported as what it was.
+    if (applied) {
+      logApplied(action, deps.logger);
+      return { action, outcome: "applied", attempts };
+    }
+    if (deps.signal?.aborted && error === deps.signal.reason) {
+      // Stopped while a write was in flight: the cloud may well have applied it, so it is not
+      // reported as failed. The next pass (here or in the next leader) reads the table again.
+      const unknown =
+        "stopped before the cloud answered; outcome unknown, re-read on the next pass";
+      deps.logger.info({ table: action.table, cidr: action.cidr, action: action.kind }, unknown);
+      return { action, outcome: "skipped", error: unknown, attempts };
+    }
     const outcome = isWriteStopped(error) ? "skipped" : "failed";
     return { action, outcome, error: errorMessage(error), attempts };
   }
+}
+
+function logApplied(action: Action, logger: Logger): void {
+  logger.info(
+    {
+      table: action.table,
+      cidr: action.cidr,
+      target: action.target?.id,
+      from: action.currentTargetId,
+      action: action.kind,
+    },
+    `route ${action.kind === "create" ? "created" : action.kind === "replace" ? "replaced" : "deleted"}`,
+  );
 }
 
 /**

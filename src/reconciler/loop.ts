@@ -43,6 +43,7 @@ export async function runReconcileLoop(
   const resync = setInterval(() => queue.add(resyncKey), options.resyncIntervalMs);
   resync.unref();
   let failures = 0;
+  let recheck: NodeJS.Timeout | undefined;
   try {
     while (!signal.aborted) {
       const batch = await queue.takeAll(signal);
@@ -50,6 +51,11 @@ export async function runReconcileLoop(
       if (!options.mayReconcile()) continue;
       const result = await reconcilePass(deps, batch);
       options.onPass?.(result);
+      if (result.recheckInMs !== undefined) {
+        clearTimeout(recheck);
+        recheck = setTimeout(() => queue.add(resyncKey), result.recheckInMs);
+        recheck.unref();
+      }
       if (result.status === "success") {
         failures = 0;
         continue;
@@ -80,5 +86,6 @@ export async function runReconcileLoop(
     }
   } finally {
     clearInterval(resync);
+    clearTimeout(recheck);
   }
 }

@@ -3,7 +3,7 @@ import { parseServiceAnnotations } from "../annotations/parse.js";
 import type { Cidr, IpFamily } from "../domain/cidr.js";
 import type { Refusal } from "../domain/plan.js";
 import type { EndpointInfo, ServiceIntent, ServiceKey } from "../domain/service.js";
-import { errorMessage } from "../errors.js";
+import { errorMessage, isNotFound } from "../errors.js";
 import type { ServiceRecord } from "../kube/cluster-state.js";
 import type { NodeDirectory } from "../kube/nodes.js";
 import { type IgnoredSlice, ignoredSliceRefusal } from "../kube/slice-trust.js";
@@ -91,11 +91,12 @@ export async function observe(
   // Target resolution (a Node read and a cloud lookup for a node not seen lately) only reads,
   // and needs nothing from the tables: it runs alongside the table listing instead of after it.
   // It never throws, so a failed listing leaves nothing unhandled behind.
-  const [tables, networkCidrs, resolved] = await Promise.all([
+  const [tables, networkCidrs, { resolved, missing }] = await Promise.all([
     provider.listTables(),
     provider.networkCidrs(),
     resolveTargets(intents, provider, nodes, logger),
   ]);
+  const present = withoutMissingNodes(intents, missing, refusals);
   const targets = new Map([...resolved].map(([k, t]) => [k, { id: t.id, nodeName: t.nodeName }]));
   const refused = [
     ...networkCidrs.map((cidr) => ({ cidr, why: `overlaps the network's own CIDR ${cidr.text}` })),
@@ -114,7 +115,7 @@ export async function observe(
         ipv6Supported: provider.capabilities.ipv6,
       },
       adoptExistingRoutes: settings.adoptExistingRoutes,
-      intents,
+      intents: present,
       frozen,
       tables,
       targets,
@@ -125,12 +126,36 @@ export async function observe(
   };
 }
 
+/**
+ * Drops endpoints on Nodes that no longer exist (an EndpointSlice can name a deleted Node for a
+ * while), so another ready endpoint is chosen, or `on-no-endpoint` decides; each is reported.
+ */
+function withoutMissingNodes(
+  intents: ServiceIntent[],
+  missing: ReadonlySet<string>,
+  refusals: Refusal[],
+): ServiceIntent[] {
+  if (missing.size === 0) return intents;
+  return intents.map((intent) => {
+    const gone = intent.endpoints.filter((e) => e.nodeName && missing.has(e.nodeName));
+    if (gone.length === 0) return intent;
+    for (const node of new Set(gone.map((e) => e.nodeName))) {
+      refusals.push({
+        service: intent.key,
+        reason: "EndpointNodeMissing",
+        message: `the EndpointSlice still names node ${node}, which no longer exists; its endpoints are not a route target`,
+      });
+    }
+    return { ...intent, endpoints: intent.endpoints.filter((e) => !gone.includes(e)) };
+  });
+}
+
 async function resolveTargets(
   intents: readonly ServiceIntent[],
   provider: Provider,
   nodes: NodeDirectory,
   logger: Logger,
-): Promise<Map<string, ResolvedTarget>> {
+): Promise<{ resolved: Map<string, ResolvedTarget>; missing: Set<string> }> {
   const wanted = new Map<string, Set<IpFamily>>();
   for (const intent of intents) {
     const families = new Set(intent.cidrs.map((c) => c.family));
@@ -142,6 +167,7 @@ async function resolveTargets(
   }
   nodes.retainOnly(new Set(wanted.keys()));
   const resolved = new Map<string, ResolvedTarget>();
+  const missing = new Set<string>();
   await Promise.all(
     [...wanted].map(async ([name, families]) => {
       try {
@@ -154,10 +180,11 @@ async function resolveTargets(
           }
         }
       } catch (error) {
-        logger.warn({ node: name, error: errorMessage(error) }, "node not read");
+        if (isNotFound(error)) missing.add(name);
+        else logger.warn({ node: name, error: errorMessage(error) }, "node not read");
         nodes.forget(name);
       }
     }),
   );
-  return resolved;
+  return { resolved, missing };
 }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { VirtualClock } from "../../test/unit/fixtures/clock.js";
 import { fakeReconciler } from "../../test/unit/fixtures/reconciler.js";
-import { PermanentError, ThrottledError, TransientError } from "../errors.js";
+import { NotFoundError, PermanentError, ThrottledError, TransientError } from "../errors.js";
+import { NodeDirectory } from "../kube/nodes.js";
 import { reconcilePass } from "./reconcile.js";
+import { WithdrawGate } from "./withdraw-gate.js";
 
 const vpn = { "vpc-route-sync.io/cidrs": "10.8.0.0/24" };
 const at = (node: string) => [
@@ -19,6 +22,46 @@ describe("reconcilePass", () => {
       expect(r.provider.routeOf(t, "10.8.0.0/24")?.targetId).toBe("eni-a");
     expect(r.conditions.at(-1)).toMatchObject({ status: "True", reason: "RoutesProgrammed" });
     expect(r.events.map((e) => e.reason)).toContain("RoutesProgrammed");
+  });
+
+  it("withdraws on-no-endpoint=withdraw routes only after the grace, not on a drain's transient state", async () => {
+    const clock = new VirtualClock();
+    const r = fakeReconciler({ clock, withdrawGate: new WithdrawGate(5_000, clock) });
+    const withdraw = { ...vpn, "vpc-route-sync.io/on-no-endpoint": "withdraw" };
+    r.cluster.addService("vpn/openvpn", withdraw, at("node-a"));
+    await reconcilePass(r.deps, batch);
+    expect(r.provider.writeCount()).toBe(3);
+    const draining = [{ ...at("node-a")[0], ready: false, serving: true, terminating: true }];
+    r.cluster.addService("vpn/openvpn", withdraw, draining as never);
+    await reconcilePass(r.deps, batch);
+    r.cluster.addService("vpn/openvpn", withdraw, []);
+    const held = await reconcilePass(r.deps, batch);
+    expect(held.recheckInMs).toBe(5_000);
+    expect(r.provider.routeOf("rtb-1", "10.8.0.0/24")?.targetId).toBe("eni-a");
+    expect(r.events.map((e) => e.message).join("\n")).toContain("withdrawing routes in 5 s");
+    clock.advance(5_000);
+    await reconcilePass(r.deps, batch);
+    expect(r.provider.routeOf("rtb-1", "10.8.0.0/24")).toBeUndefined();
+  });
+
+  it("moves off an endpoint whose Node was deleted, and says why", async () => {
+    const clock = new VirtualClock();
+    const deleted = new Set<string>();
+    const nodes = new NodeDirectory(async (name) => {
+      if (deleted.has(name)) throw new NotFoundError(`nodes "${name}" not found`);
+      return { name, providerId: `fake://${name}`, internalIps: ["172.31.0.9"] };
+    }, clock);
+    const r = fakeReconciler({ clock, nodes });
+    const both = [...at("node-a"), { ...at("node-b")[0], address: "10.244.2.5" }] as never;
+    r.cluster.addService("vpn/openvpn", vpn, both);
+    await reconcilePass(r.deps, batch);
+    expect(r.provider.routeOf("rtb-1", "10.8.0.0/24")?.targetId).toBe("eni-a");
+    deleted.add("node-a");
+    nodes.forget("node-a");
+    await reconcilePass(r.deps, batch);
+    for (const t of ["rtb-1", "rtb-2", "rtb-3"])
+      expect(r.provider.routeOf(t, "10.8.0.0/24")?.targetId).toBe("eni-b");
+    expect(r.events.map((e) => e.reason)).toContain("EndpointNodeMissing");
   });
 
   it("makes no cloud call at all while the caches are not synced", async () => {

@@ -14,6 +14,7 @@ import { type ActionResult, applyPlan } from "./apply.js";
 import { type ClusterSnapshot, type Observation, observe, type PlanSettings } from "./observe.js";
 import type { WriteRateLimiter } from "./rate-limiter.js";
 import { buildReport } from "./report.js";
+import type { WithdrawGate } from "./withdraw-gate.js";
 
 /** The live view of the cluster the reconciler needs: a snapshot plus sync state. */
 export interface ClusterView extends ClusterSnapshot {
@@ -40,6 +41,8 @@ export interface ReconcilerDeps {
   /** Throws unless this process may write right now. */
   assertMayWrite(): void;
   readonly retry?: { retries: number; minDelayMs: number; maxDelayMs: number };
+  /** Holds `on-no-endpoint: withdraw` back through transient states; none withdraws at once. */
+  readonly withdrawGate?: WithdrawGate;
   readonly signal?: AbortSignal;
 }
 
@@ -49,6 +52,8 @@ export interface PassResult {
   readonly plan?: Plan;
   readonly results: readonly ActionResult[];
   readonly reason?: string;
+  /** A held withdrawal must be looked at again this many milliseconds from now. */
+  readonly recheckInMs?: number;
 }
 
 let passCounter = 0;
@@ -100,7 +105,10 @@ export async function reconcilePass(
     log.error({ err: error }, "cloud state not observed");
     return { status: "error", results: [], reason: "cloud state not observed" };
   }
-  const plan = planRoutes(observation.input);
+  const gated = deps.withdrawGate?.apply(observation.input.intents);
+  const plan = planRoutes(
+    gated ? { ...observation.input, intents: gated.intents } : observation.input,
+  );
   const writes = plan.actions.filter(isWrite);
   deps.metrics.drift.set(writes.length);
   deps.metrics.managedRoutes.set(
@@ -190,7 +198,7 @@ export async function reconcilePass(
     },
     "reconciled",
   );
-  return { status, plan, results };
+  return { status, plan, results, recheckInMs: gated?.recheckInMs };
 }
 
 /** Turns forwarding on for the targets about to receive routes; returns the ids now enabled. */
