@@ -58,3 +58,58 @@ describe("runNodeLoop", () => {
     expect(batches[2]).toEqual(batches[0]);
   });
 });
+
+describe("runNodeLoop retry policy (the controller's)", () => {
+  /** Runs passes with the given outcomes and records every wait the loop asked for. */
+  async function waitsFor(results: AgentPassResult[]): Promise<number[]> {
+    const queue = new CoalescingQueue(() => performance.now());
+    const stop = new AbortController();
+    const waits: number[] = [];
+    const clock: Clock = {
+      ...instantClock,
+      sleep: (ms) => {
+        if (ms !== 100) waits.push(ms);
+        return new Promise((resolve) => setImmediate(resolve));
+      },
+    };
+    await runNodeLoop(
+      {
+        cluster: { hasSynced: () => true },
+        reconciler: {
+          reconcile: async () => {
+            const next = results.shift() ?? { status: "success", steps: [], masquerade: [] };
+            if (results.length === 0) setTimeout(() => stop.abort(), 0);
+            return next;
+          },
+        },
+        queue,
+        clock,
+        logger: silentLogger(),
+        metrics: createAgentMetrics({ defaultMetrics: false }),
+        resyncIntervalMs: 60_000,
+        backoff: { initialMs: 300, maxMs: 10_000 },
+        random: () => 1,
+      },
+      stop.signal,
+    );
+    return waits;
+  }
+  const failed = (applied: boolean): AgentPassResult => ({
+    status: "error",
+    masquerade: [],
+    steps: applied
+      ? [{ step: { kind: "replace" } as never, outcome: "applied" }]
+      : [{ step: { kind: "replace" } as never, outcome: "failed" }],
+  });
+
+  it("retries a skipped pass after a second, without backing off", async () => {
+    const skipped: AgentPassResult = { status: "skipped", steps: [], masquerade: [] };
+    expect(await waitsFor([skipped, skipped, skipped])).toEqual([1_000, 1_000, 1_000]);
+  });
+
+  it("backs off only while passes change nothing; progress restarts at the first step", async () => {
+    expect(await waitsFor([failed(false), failed(false), failed(true), failed(false)])).toEqual([
+      300, 600, 300, 600,
+    ]);
+  });
+});

@@ -1,8 +1,12 @@
+import { PassRetry } from "../backoff.js";
 import type { Clock } from "../clock.js";
 import type { ServiceKey } from "../domain/service.js";
 import type { Logger } from "../observability/logger.js";
 import type { AgentMetrics } from "./metrics.js";
 import type { AgentPassResult, NodeReconciler } from "./reconcile.js";
+
+/** Wait before a skipped pass (caches not live) is tried again; skipped passes never back off. */
+const skippedRetryMs = 1_000;
 
 /** The key a periodic resync enqueues: a pass that re-reads the kernel and repairs tampering. */
 export const agentResyncKey: ServiceKey = "*/resync";
@@ -29,19 +33,23 @@ export interface NodeLoopDeps {
 
 /**
  * Runs node passes until `signal` aborts: waits for the caches, then takes every pending key as
- * one batch (a burst of events is one pass), with a periodic resync. A failed or skipped pass is
- * retried with jittered exponential backoff, its keys put back with their first-seen times.
+ * one batch (a burst of events is one pass), with a periodic resync. The retry policy is the
+ * controller's (PassRetry): a skipped pass is retried after a second, a failed one with jittered
+ * exponential backoff that restarts at the first step when the pass still applied changes; its
+ * keys are put back with their first-seen times.
  */
 export async function runNodeLoop(deps: NodeLoopDeps, signal: AbortSignal): Promise<void> {
   const { queue, clock, logger, metrics } = deps;
-  const random = deps.random ?? Math.random;
-  const backoff = deps.backoff ?? { initialMs: 250, maxMs: 10_000 };
+  const retry = new PassRetry(
+    deps.backoff ?? { initialMs: 250, maxMs: 10_000 },
+    skippedRetryMs,
+    deps.random,
+  );
   while (!deps.cluster.hasSynced() && !signal.aborted)
     await clock.sleep(100, signal).catch(() => undefined);
   queue.add(agentResyncKey);
   const resync = setInterval(() => queue.add(agentResyncKey), deps.resyncIntervalMs);
   resync.unref();
-  let failures = 0;
   try {
     while (!signal.aborted) {
       const batch = await queue.takeAll(signal);
@@ -52,16 +60,17 @@ export async function runNodeLoop(deps: NodeLoopDeps, signal: AbortSignal): Prom
         return { status: "error", steps: [], masquerade: [], reason: String(error) };
       });
       deps.onPass?.(result);
-      if (result.status === "success") {
-        failures = 0;
+      const progressed = result.steps.some((s) => s.outcome === "applied");
+      const delay = retry.delayAfter(
+        result.status === "error" ? (progressed ? "progressed" : "failed") : result.status,
+      );
+      if (delay === undefined) {
         const now = clock.monotonicMs();
         for (const [key, at] of batch)
           if (key !== agentResyncKey) metrics.convergenceDuration.observe((now - at) / 1000);
         continue;
       }
-      failures++;
-      const base = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 10));
-      await clock.sleep(base / 2 + (random() * base) / 2, signal).catch(() => undefined);
+      await clock.sleep(delay, signal).catch(() => undefined);
       for (const [key, at] of batch) queue.add(key, at);
     }
   } finally {

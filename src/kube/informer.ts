@@ -1,3 +1,4 @@
+import { backoffDelayMs } from "../backoff.js";
 import type { Clock } from "../clock.js";
 import { TransientError } from "../errors.js";
 import type { Logger } from "../observability/logger.js";
@@ -125,10 +126,8 @@ export class SupervisedInformer<K extends KubeObject, T> {
   }
 
   private backoffMs(): number {
-    const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 500, maxMs: 30_000 };
-    const random = this.options.random ?? Math.random;
-    const base = Math.min(maxMs, initialMs * 2 ** Math.min(this.failures - 1, 16));
-    return base / 2 + (random() * base) / 2;
+    const backoff = this.options.backoff ?? { initialMs: 500, maxMs: 30_000 };
+    return backoffDelayMs(this.failures, backoff, this.options.random);
   }
 
   /** Lists everything, then applies the result at once, so a failed list changes nothing. */

@@ -1,3 +1,4 @@
+import { PassRetry } from "../backoff.js";
 import type { ServiceKey } from "../domain/service.js";
 import type { CoalescingQueue } from "./queue.js";
 import { type PassResult, type ReconcilerDeps, reconcilePass } from "./reconcile.js";
@@ -34,15 +35,17 @@ export async function runReconcileLoop(
 ): Promise<void> {
   const { clock, logger } = deps;
   const { queue } = options;
-  const random = options.random ?? Math.random;
-  const backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
+  const retry = new PassRetry(
+    options.backoff ?? { initialMs: 500, maxMs: 30_000 },
+    skippedRetryMs,
+    options.random,
+  );
   while (!deps.cluster.hasSynced() && !signal.aborted)
     await clock.sleep(100, signal).catch(() => undefined);
   logger.info("caches synced");
   queue.add(resyncKey);
   const resync = setInterval(() => queue.add(resyncKey), options.resyncIntervalMs);
   resync.unref();
-  let failures = 0;
   let recheck: NodeJS.Timeout | undefined;
   try {
     while (!signal.aborted) {
@@ -56,26 +59,17 @@ export async function runReconcileLoop(
         recheck = setTimeout(() => queue.add(resyncKey), result.recheckInMs);
         recheck.unref();
       }
-      if (result.status === "success") {
-        failures = 0;
-        continue;
-      }
-      if (result.status === "skipped") {
-        // Nothing was called: the caches are not synced or not live. Look again soon instead of
-        // backing off, so the pass runs as soon as the API server is back (no cloud cost).
-        await clock.sleep(skippedRetryMs, signal).catch(() => undefined);
-        for (const [key, at] of batch) queue.add(key, at);
-        queue.add(resyncKey);
-        continue;
-      }
-      // A pass that applied some of its writes before failing made progress: its retry waits
-      // the first step again instead of a longer one, so a convergence under intermittent cloud
-      // faults is not slowed by backoff earned while it was still getting somewhere. Passes that
-      // change nothing back off exponentially as before.
-      const progressed = result.results.some((r) => r.outcome === "applied");
-      failures = progressed ? 1 : failures + 1;
-      const base = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 10));
-      const delay = base / 2 + (random() * base) / 2;
+      // A skipped pass called nothing (caches not live): it is looked at again soon, so it runs
+      // as soon as the API server is back. A failed pass that applied some writes made progress
+      // and retries at the first step; only passes that change nothing back off further.
+      const delay = retry.delayAfter(
+        result.status === "error" && result.results.some((r) => r.outcome === "applied")
+          ? "progressed"
+          : result.status === "error"
+            ? "failed"
+            : result.status,
+      );
+      if (delay === undefined) continue;
       logger.info(
         { status: result.status, retryInMs: Math.round(delay), reason: result.reason },
         "pass will be retried",
