@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Clock } from "../clock.js";
+import { resyncKey } from "../domain/service.js";
 import { silentLogger } from "../observability/logger.js";
 import { CoalescingQueue } from "../reconciler/queue.js";
-import { agentResyncKey, runNodeLoop } from "./loop.js";
+import { runNodeLoop } from "./loop.js";
 import { createAgentMetrics } from "./metrics.js";
 import type { AgentPassResult } from "./reconcile.js";
 
@@ -53,7 +54,7 @@ describe("runNodeLoop", () => {
     expect(taken).toEqual([]);
     synced = true;
     await loop;
-    expect(batches[0]).toEqual([agentResyncKey, "vpn/openvpn"].sort());
+    expect(batches[0]).toEqual([resyncKey, "vpn/openvpn"].sort());
     expect(batches[1]).toEqual(batches[0]);
     expect(batches[2]).toEqual(batches[0]);
   });

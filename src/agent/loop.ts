@@ -1,15 +1,12 @@
 import { PassRetry } from "../backoff.js";
 import type { Clock } from "../clock.js";
-import type { ServiceKey } from "../domain/service.js";
+import { resyncKey, type ServiceKey } from "../domain/service.js";
 import type { Logger } from "../observability/logger.js";
 import type { AgentMetrics } from "./metrics.js";
 import type { AgentPassResult, NodeReconciler } from "./reconcile.js";
 
 /** Wait before a skipped pass (caches not live) is tried again; skipped passes never back off. */
 const skippedRetryMs = 1_000;
-
-/** The key a periodic resync enqueues: a pass that re-reads the kernel and repairs tampering. */
-export const agentResyncKey: ServiceKey = "*/resync";
 
 /** The coalescing queue the informers feed (reconciler/queue.ts's CoalescingQueue fits). */
 export interface KeyQueue {
@@ -47,8 +44,8 @@ export async function runNodeLoop(deps: NodeLoopDeps, signal: AbortSignal): Prom
   );
   while (!deps.cluster.hasSynced() && !signal.aborted)
     await clock.sleep(100, signal).catch(() => undefined);
-  queue.add(agentResyncKey);
-  const resync = setInterval(() => queue.add(agentResyncKey), deps.resyncIntervalMs);
+  queue.add(resyncKey);
+  const resync = setInterval(() => queue.add(resyncKey), deps.resyncIntervalMs);
   resync.unref();
   try {
     while (!signal.aborted) {
@@ -67,7 +64,7 @@ export async function runNodeLoop(deps: NodeLoopDeps, signal: AbortSignal): Prom
       if (delay === undefined) {
         const now = clock.monotonicMs();
         for (const [key, at] of batch)
-          if (key !== agentResyncKey) metrics.convergenceDuration.observe((now - at) / 1000);
+          if (key !== resyncKey) metrics.convergenceDuration.observe((now - at) / 1000);
         continue;
       }
       await clock.sleep(delay, signal).catch(() => undefined);

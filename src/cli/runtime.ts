@@ -1,6 +1,7 @@
 import type { Provider } from "../../providers/types.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config/types.js";
+import { resyncKey } from "../domain/service.js";
 import { UnsafeToWriteError } from "../errors.js";
 import { type KubeSource, kubeClientFor } from "../kube/client/client.js";
 import { ClusterState } from "../kube/cluster-state.js";
@@ -13,10 +14,10 @@ import { KubeStatusWriter } from "../kube/status.js";
 import { startHealthServer } from "../observability/health-server.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
-import { resyncKey, runReconcileLoop } from "../reconciler/loop.js";
+import { runReconcileLoop } from "../reconciler/loop.js";
 import { CoalescingQueue } from "../reconciler/queue.js";
 import { WriteRateLimiter } from "../reconciler/rate-limiter.js";
-import type { PassResult, ReconcilerDeps } from "../reconciler/reconcile.js";
+import { type PassResult, passProblems, type ReconcilerDeps } from "../reconciler/reconcile.js";
 import { WithdrawGate } from "../reconciler/withdraw-gate.js";
 
 /** How long in-flight cloud writes may take to finish when the controller stops. */
@@ -148,7 +149,7 @@ export async function startController(deps: ControllerRuntimeDeps): Promise<Runn
       resyncIntervalMs: config.resyncIntervalMs,
       mayReconcile: () => config.dryRun || isLeader(),
       onPass: (result) => {
-        lastCloudOk = result.reason !== "cloud state not observed";
+        lastCloudOk = result.reason !== passProblems.cloudUnobserved;
         deps.onPass?.(result);
       },
     },

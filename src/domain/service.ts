@@ -3,6 +3,12 @@ import type { Cidr } from "./cidr.js";
 /** `namespace/name` of a Kubernetes Service; the unit of intent and of reporting. */
 export type ServiceKey = string;
 
+/**
+ * The key a periodic resync enqueues in the controller's and the agent's queues: no Service, a
+ * pass that re-reads the cloud (or the kernel) and repairs drift.
+ */
+export const resyncKey: ServiceKey = "*/resync";
+
 /** What to do with routes when the Service has no ready endpoint. */
 export type OnNoEndpoint = "keep" | "withdraw";
 

@@ -1,13 +1,10 @@
 import { PassRetry } from "../backoff.js";
-import type { ServiceKey } from "../domain/service.js";
+import { resyncKey } from "../domain/service.js";
 import type { CoalescingQueue } from "./queue.js";
 import { type PassResult, type ReconcilerDeps, reconcilePass } from "./reconcile.js";
 
 /** Wait before a skipped pass (caches not live) is tried again; skipped passes never back off. */
 const skippedRetryMs = 1_000;
-
-/** The key a periodic resync enqueues: a pass that re-reads the cloud and repairs drift. */
-export const resyncKey: ServiceKey = "*/resync";
 
 /** Settings of the reconcile loop. */
 export interface LoopOptions {

@@ -46,12 +46,21 @@ export interface ReconcilerDeps {
   readonly signal?: AbortSignal;
 }
 
+/** Why a pass did not get to plan; readiness and the loop compare these, never free text. */
+export const passProblems = {
+  staleCluster: "caches not synced or API server unreachable",
+  cloudUnobserved: "cloud state not observed",
+} as const;
+
+/** One of `passProblems`. */
+export type PassProblem = (typeof passProblems)[keyof typeof passProblems];
+
 /** Result of a pass, for the loop (retry scheduling) and for tests. */
 export interface PassResult {
   readonly status: "success" | "error" | "skipped";
   readonly plan?: Plan;
   readonly results: readonly ActionResult[];
-  readonly reason?: string;
+  readonly reason?: PassProblem;
   /** A held withdrawal must be looked at again this many milliseconds from now. */
   readonly recheckInMs?: number;
 }
@@ -74,12 +83,8 @@ export async function reconcilePass(
   });
   if (!deps.cluster.hasSynced() || !deps.cluster.isLive()) {
     deps.metrics.reconciles.inc({ result: "skipped" });
-    log.info("reconcile skipped: Kubernetes caches not synced or API server unreachable");
-    return {
-      status: "skipped",
-      results: [],
-      reason: "caches not synced or API server unreachable",
-    };
+    log.info(`reconcile skipped: ${passProblems.staleCluster}`);
+    return { status: "skipped", results: [], reason: passProblems.staleCluster };
   }
   let observation: Observation;
   try {
@@ -102,8 +107,8 @@ export async function reconcilePass(
     );
   } catch (error) {
     deps.metrics.reconciles.inc({ result: "error" });
-    log.error({ err: error }, "cloud state not observed");
-    return { status: "error", results: [], reason: "cloud state not observed" };
+    log.error({ err: error }, passProblems.cloudUnobserved);
+    return { status: "error", results: [], reason: passProblems.cloudUnobserved };
   }
   const gated = deps.withdrawGate?.apply(observation.input.intents);
   const plan = planRoutes(
