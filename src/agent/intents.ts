@@ -2,7 +2,7 @@ import { parseServiceAnnotations } from "../annotations/parse.js";
 import type { Refusal } from "../domain/plan.js";
 import type { EndpointInfo, ServiceIntent, ServiceKey } from "../domain/service.js";
 import { type IgnoredSlice, ignoredSliceRefusal } from "../kube/slice-trust.js";
-import { isNamespaceAllowed } from "../planner/policy.js";
+import { namespaceRefusal } from "../planner/policy.js";
 import { readMasqueradeAnnotation } from "./masquerade-annotation.js";
 
 /** One annotated Service with its endpoints, as the agent reads it from the informers. */
@@ -42,12 +42,9 @@ export function readAgentIntents(
   const frozen: ServiceKey[] = [];
   const refusals: Refusal[] = [];
   for (const service of services) {
-    if (!isNamespaceAllowed(service.namespace, settings.allowedNamespaces)) {
-      refusals.push({
-        service: service.key,
-        reason: "NamespaceNotAllowed",
-        message: `namespace ${service.namespace} is not in allowedNamespaces; ask the cluster admin to allow it`,
-      });
+    const outside = namespaceRefusal(service.key, service.namespace, settings.allowedNamespaces);
+    if (outside !== undefined) {
+      refusals.push(outside);
       frozen.push(service.key);
       continue;
     }

@@ -1,4 +1,6 @@
 import { type Cidr, cidrContains, cidrsOverlap, mustParseCidr } from "../domain/cidr.js";
+import type { Refusal } from "../domain/plan.js";
+import type { ServiceKey } from "../domain/service.js";
 
 /**
  * The admin's authority over which networks may be routed (DESIGN.md section 3). Built from the
@@ -112,4 +114,21 @@ export function isNamespaceAllowed(
   allowedNamespaces: readonly string[],
 ): boolean {
   return allowedNamespaces.includes("*") || allowedNamespaces.includes(namespace);
+}
+
+/**
+ * The refusal of a Service outside the allowed namespaces, or undefined when it may request
+ * routes. The controller and the agent both call this, so they refuse exactly the same Services.
+ */
+export function namespaceRefusal(
+  service: ServiceKey,
+  namespace: string,
+  allowedNamespaces: readonly string[],
+): Refusal | undefined {
+  if (isNamespaceAllowed(namespace, allowedNamespaces)) return undefined;
+  return {
+    service,
+    reason: "NamespaceNotAllowed",
+    message: `namespace ${namespace} is not in allowedNamespaces; ask the cluster admin to allow it`,
+  };
 }

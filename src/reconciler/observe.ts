@@ -9,7 +9,7 @@ import type { NodeDirectory } from "../kube/nodes.js";
 import { type IgnoredSlice, ignoredSliceRefusal } from "../kube/slice-trust.js";
 import type { Logger } from "../observability/logger.js";
 import type { PlanInput } from "../planner/desired.js";
-import { isNamespaceAllowed } from "../planner/policy.js";
+import { namespaceRefusal } from "../planner/policy.js";
 import { eligibleNodes, targetKey } from "../planner/target-selection.js";
 
 /** What the reconciler and the `plan` command read from Kubernetes. */
@@ -59,12 +59,9 @@ export async function observe(
   const records = new Map<ServiceKey, ServiceRecord>();
   for (const record of snapshot.services()) {
     records.set(record.key, record);
-    if (!isNamespaceAllowed(record.namespace, settings.allowedNamespaces)) {
-      refusals.push({
-        service: record.key,
-        reason: "NamespaceNotAllowed",
-        message: `namespace ${record.namespace} is not in allowedNamespaces; ask the cluster admin to allow it`,
-      });
+    const outside = namespaceRefusal(record.key, record.namespace, settings.allowedNamespaces);
+    if (outside !== undefined) {
+      refusals.push(outside);
       frozen.push(record.key);
       continue;
     }
