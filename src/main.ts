@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-import { Command, Option } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { runAgent } from "./cli/agent.js";
 import { runController } from "./cli/controller.js";
+import { exitCodes } from "./cli/exit-codes.js";
 import { runPlan } from "./cli/plan.js";
 import { packageVersion, runVersion } from "./cli/version.js";
 import { loadAgentOptions } from "./config/agent.js";
@@ -15,7 +16,9 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command("vpc-route-sync")
     .description("Keeps cloud route tables pointing at the node that hosts a VPN server Pod.")
     .version(packageVersion(), "--version", "print the version")
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Usage errors come back as CommanderError (below) instead of exiting 1 inside commander.
+    .exitOverride();
   const config = (options: Record<string, unknown>) => loadConfig({ options, env: process.env });
 
   addConfigOptions(
@@ -33,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
     program
       .command("plan")
       .description(
-        "print what the controller would change (one read, no writes); exit 0 in sync, 2 drift, 3 needs attention",
+        `print what the controller would change (one read, no writes); exit ${exitCodes.ok} in sync, ${exitCodes.drift} drift, ${exitCodes.attention} needs attention, ${exitCodes.error} error, ${exitCodes.usage} bad configuration or usage`,
       )
       .addOption(
         new Option("-o, --output <format>", "table or json")
@@ -77,7 +80,14 @@ async function main(argv: string[]): Promise<number> {
       exitCode = runVersion();
     });
 
-  await program.parseAsync(argv);
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    // Commander has printed its message (and the help) already.
+    const asked = ["commander.helpDisplayed", "commander.help", "commander.version"];
+    return asked.includes(error.code) ? exitCodes.ok : exitCodes.usage;
+  }
   return exitCode;
 }
 
@@ -86,9 +96,12 @@ main(process.argv).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(
-      `vpc-route-sync: ${isConfigError(error) ? "invalid configuration:\n" : ""}${errorMessage(error)}\n`,
-    );
-    process.exitCode = isConfigError(error) ? 2 : 1;
+    // The config loader's message has its own "invalid configuration (N problems):" heading;
+    // a single problem found later gets one here, so no message shows the heading twice.
+    const text = errorMessage(error);
+    const heading =
+      isConfigError(error) && !text.startsWith("invalid ") ? "invalid configuration: " : "";
+    process.stderr.write(`vpc-route-sync: ${heading}${text}\n`);
+    process.exitCode = isConfigError(error) ? exitCodes.usage : exitCodes.error;
   },
 );

@@ -1,11 +1,12 @@
 import type { Action, Plan, Refusal } from "../domain/plan.js";
+import { exitCodes } from "./exit-codes.js";
 
-/** Exit codes of `vpc-route-sync plan`, like `terraform plan -detailed-exitcode`. */
+/** The exit codes `plan` uses (exit-codes.ts holds every code). */
 export const planExitCodes = {
-  inSync: 0,
-  error: 1,
-  drift: 2,
-  attention: 3,
+  inSync: exitCodes.ok,
+  error: exitCodes.error,
+  drift: exitCodes.drift,
+  attention: exitCodes.attention,
 } as const;
 
 /** The plan as `--output json` prints it: stable field names for scripts. */
