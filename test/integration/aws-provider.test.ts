@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   CreateRouteCommand,
   CreateRouteTableCommand,
@@ -11,7 +14,8 @@ import {
   type RouteTable,
   RunInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { canonicalCidrText } from "../../providers/aws/cidr-text.js";
 import { type AwsProviderOptions, createAwsProvider } from "../../providers/aws/index.js";
 import type { RouteWrite } from "../../providers/types.js";
 import { systemClock } from "../../src/clock.js";
@@ -112,6 +116,25 @@ describe("AWS provider on LocalStack: listing", () => {
     expect(observer.calls.map((c) => `${c.operation} ${c.outcome}`)).toEqual([
       "DescribeRouteTables ok",
     ]);
+  });
+
+  it("reaches EC2 through AWS_ENDPOINT_URL_EC2 when no endpoint is configured (the SDK's chain)", async () => {
+    const vpc = await freshVpc();
+    const dir = mkdtempSync(join(tmpdir(), "vrs-aws-env-"));
+    // A miss would fall back to this profile endpoint: a closed loopback port, never AWS.
+    const config = join(dir, "config");
+    writeFileSync(config, "[default]\nendpoint_url = http://127.0.0.1:9\n");
+    vi.stubEnv("AWS_CONFIG_FILE", config);
+    vi.stubEnv("AWS_PROFILE", undefined);
+    vi.stubEnv("AWS_ENDPOINT_URL_EC2", inject("localstackEndpoint"));
+    try {
+      const { provider } = await providerFor(vpc.routeTableIds, { endpoint: undefined });
+      const tables = await provider.listTables();
+      expect(tables.map((t) => t.id).sort()).toEqual([...vpc.routeTableIds].sort());
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("lists the tables selected by tag with one call", async () => {
@@ -370,7 +393,9 @@ async function dualStackVpc() {
     new CreateVpcCommand({ CidrBlock: "10.20.0.0/16", AmazonProvidedIpv6CidrBlock: true }),
   );
   const vpcId = vpc.Vpc?.VpcId ?? "";
-  const v6Range = vpc.Vpc?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock;
+  // The emulator writes groups with leading zeros (2400:6500:0cc5::/56), as EC2 may.
+  const given = vpc.Vpc?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock;
+  const v6Range = given === undefined ? undefined : canonicalCidrText(given);
   if (v6Range === undefined) throw new Error("the emulator gave the VPC no IPv6 range");
   const subnet = await ec2.send(
     new CreateSubnetCommand({
