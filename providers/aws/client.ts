@@ -61,10 +61,11 @@ const responseBounds = { maxBytes: 8 * 2 ** 20, maxTextBytes: 64 * 2 ** 10 };
 
 /**
  * The only file that imports the EC2 SDK (bounded-handler.ts extends its HTTP handler). Region,
- * credentials and endpoint come from the SDK's chains unless given. `maxAttempts: 1` because retries belong to the reconciler's applier, where
- * they are counted, jittered and rate-limited in one place; a request timeout throws (instead of
- * the SDK's default warning) so a hung call becomes a TransientError. Each `new XCommand` and
- * `paginateX` below is an IAM action; test/unit/iam-aws.test.ts reads them from this file.
+ * credentials and endpoint come from the SDK's chains unless given. `maxAttempts: 1` because
+ * retries belong to the reconciler's applier, where they are counted, jittered and rate-limited
+ * in one place; a request timeout throws (instead of the SDK's default warning) so a hung call
+ * becomes a TransientError. Each `new XCommand` and `paginateX` below is an IAM action;
+ * test/unit/iam-aws.test.ts reads them from this file.
  */
 export function createEc2Client(settings: Ec2ClientSettings): Ec2Connection {
   const client = new EC2Client({
