@@ -1,5 +1,6 @@
 import { CreateRouteCommand, CreateRouteTableCommand, type EC2Client } from "@aws-sdk/client-ec2";
-import { createEc2Port } from "../providers/aws/client.js";
+import { createEc2Client } from "../providers/aws/client.js";
+import { collectPages } from "../providers/aws/paginate.js";
 import type { Ec2Port } from "../providers/aws/port.js";
 import { mustParseCidr } from "../src/domain/cidr.js";
 import type { SeededVpc } from "../test/harness/ec2-seed.js";
@@ -72,11 +73,11 @@ export async function createTableSet(
 
 /** An EC2 port with exactly the controller's client settings (one attempt, same timeouts). */
 export const benchEc2Port = (endpoint: string): Ec2Port =>
-  createEc2Port({
+  createEc2Client({
     region: "us-east-1",
     endpoint,
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
+  }).port;
 
 /** One filtered DescribeRouteTables: does every (table, CIDR) route to `eni`? */
 export async function allRouteTo(
@@ -85,12 +86,11 @@ export async function allRouteTo(
   cidrs: readonly string[],
   eni: string,
 ): Promise<boolean> {
-  const page = await port.describeRouteTables({
-    filters: [{ name: "route-table-id", values: [...ids] }],
-    nextToken: undefined,
-  });
-  if (page.items.length !== ids.length) return false;
-  return page.items.every((t) =>
+  const tables = await collectPages(
+    port.describeRouteTables([{ name: "route-table-id", values: [...ids] }]),
+  );
+  if (tables.length !== ids.length) return false;
+  return tables.every((t) =>
     cidrs.every((c) =>
       t.routes.some((r) => r.destinationCidr === c && r.networkInterfaceId === eni),
     ),
@@ -124,10 +124,9 @@ export function awsMoveWorld(args: {
     // One DescribeRouteTables of the floor's tables, filtered by id: their routes and ownership
     // tags, the read the controller's pass makes once for all tables.
     floorRead: async () => {
-      await floor.describeRouteTables({
-        filters: [{ name: "route-table-id", values: [...set.floorTableIds] }],
-        nextToken: undefined,
-      });
+      await collectPages(
+        floor.describeRouteTables([{ name: "route-table-id", values: [...set.floorTableIds] }]),
+      );
     },
     // ReplaceRoute per pair: tables in parallel, serially within a table, as the applier does.
     floorMove: async (_from, to) => {

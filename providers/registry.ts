@@ -19,16 +19,10 @@ type Factory = (config: Config, deps: ProviderDeps) => Promise<Provider>;
 
 const factories: Record<Config["provider"], Factory> = {
   aws: async (config, deps) => {
-    const region = config.aws.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-    if (region === undefined) {
-      throw new ConfigError(
-        "--aws-region (VRS_AWS_REGION or AWS_REGION) is not set; set it to the VPC's region",
-      );
-    }
     const { createAwsProvider } = await import("./aws/index.js");
-    return createAwsProvider({
+    return await createAwsProvider({
       clusterId: config.clusterId,
-      region,
+      region: config.aws.region,
       endpoint: config.aws.endpoint,
       routeTableIds: config.aws.routeTableIds,
       routeTableTags: config.aws.routeTableTags,

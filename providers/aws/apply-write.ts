@@ -140,7 +140,7 @@ async function createOwnedRoute(deps: WriteDeps, spec: Ec2RouteSpec, tag: Ec2Tag
 
 async function findRoute(port: Ec2Port, spec: Ec2RouteSpec): Promise<Ec2Route | undefined> {
   const filters = [{ name: "route-table-id", values: [spec.tableId] }];
-  const tables = await collectPages(filters, (r) => port.describeRouteTables(r));
+  const tables = await collectPages(port.describeRouteTables(filters));
   return tables
     .flatMap((t) => t.routes)
     .find((r) => {

@@ -1,3 +1,4 @@
+import { EC2ServiceException } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import {
   ConflictError,
@@ -8,7 +9,6 @@ import {
   VrsError,
 } from "../../src/errors.js";
 import { awsServiceError } from "../../test/fakes/aws/service-error.js";
-import { Ec2ApiError, timeoutError } from "./ec2-query/api-error.js";
 import { awsErrorCode, awsErrorMessage, toAwsError } from "./errors.js";
 
 const networkError = (code: string, name = "Error") =>
@@ -18,9 +18,22 @@ const networkError = (code: string, name = "Error") =>
     $metadata: { attempts: 1 },
   });
 
-/** The query client's error and the SDK-shaped one the fakes throw must map alike. */
-const ec2ApiError = (code: string, message: string, status: number) =>
-  new Ec2ApiError({ code, message, status, requestId: "req-1" });
+/** The SDK's own exception class, as its EC2 deserializer throws it for an error answer. */
+const sdkError = (
+  code: string,
+  message: string,
+  status: number,
+  extra: Partial<Pick<EC2ServiceException, "$retryable">> = {},
+) =>
+  Object.assign(
+    new EC2ServiceException({
+      name: code,
+      message,
+      $fault: status >= 500 ? "server" : "client",
+      $metadata: { httpStatusCode: status, requestId: "req-1", attempts: 1 },
+    }),
+    extra,
+  );
 
 describe("toAwsError", () => {
   it.each([
@@ -55,7 +68,7 @@ describe("toAwsError", () => {
     ["SomethingNew", 400, PermanentError],
     ["InternalFailure", 501, PermanentError],
   ])("maps %s (HTTP %i) to %o", (code, status, type) => {
-    for (const make of [awsServiceError, ec2ApiError]) {
+    for (const make of [awsServiceError, sdkError]) {
       const raw = make(code, `the message for ${code}`, status);
       const mapped = toAwsError(raw, "CreateRoute", "route 10.8.0.0/24 in rtb-1");
       expect(mapped, make.name).toBeInstanceOf(type);
@@ -72,24 +85,24 @@ describe("toAwsError", () => {
     ["an error page without EC2's document (HTTP 403)", "UnknownError", 403, PermanentError],
     ["a throttling answer without EC2's document (HTTP 429)", "UnknownError", 429, ThrottledError],
   ])("maps %s to %o", (_, code, status, type) => {
-    expect(toAwsError(ec2ApiError(code, "HTTP x", status), "Op", "r")).toBeInstanceOf(type);
+    expect(toAwsError(sdkError(code, "HTTP x", status), "Op", "r")).toBeInstanceOf(type);
   });
 
-  it("retries a broken 2xx answer (cut off, or not the action's response)", () => {
-    const broken = new Ec2ApiError({
-      code: "InvalidResponse",
-      message: "the DescribeVpcs answer (HTTP 200) is not XML",
-      status: 200,
-      fault: "server",
+  it.each([
+    ["throttling", { throttling: true }, ThrottledError],
+    ["retryable", { throttling: false }, TransientError],
+  ])("follows the SDK's $retryable for an unknown %s code", (_, $retryable, type) => {
+    const raw = sdkError("SomethingNew", "m", 400, { $retryable });
+    expect(toAwsError(raw, "Op", "r")).toBeInstanceOf(type);
+  });
+
+  it("maps the HTTP handler's timeouts to a TransientError", () => {
+    const timeout = Object.assign(new Error("request timed out after 10000 ms"), {
+      name: "TimeoutError",
     });
-    expect(toAwsError(broken, "DescribeVpcs", "VPCs")).toBeInstanceOf(TransientError);
-  });
-
-  it("maps the query client's timeouts to a TransientError", () => {
-    const timeout = timeoutError("no complete answer within 10000 ms");
     const mapped = toAwsError(timeout, "DescribeVpcs", "VPCs");
     expect(mapped).toBeInstanceOf(TransientError);
-    expect(mapped.message).toContain("ETIMEDOUT: no complete answer within 10000 ms");
+    expect(mapped.message).toContain("TimeoutError: request timed out after 10000 ms");
   });
 
   it("marks retryable kinds retryable and permanent ones not", () => {
@@ -110,11 +123,6 @@ describe("toAwsError", () => {
       expect(mapped.message).toContain(code);
     },
   );
-
-  it("maps the SDK's request timeout to a TransientError", () => {
-    const timeout = networkError("ETIMEDOUT", "TimeoutError");
-    expect(toAwsError(timeout, "DescribeVpcs", "VPCs")).toBeInstanceOf(TransientError);
-  });
 
   it("names the IAM permission to grant for UnauthorizedOperation", () => {
     const sdk = awsServiceError("UnauthorizedOperation", "You are not authorized", 403);
@@ -149,14 +157,14 @@ describe("toAwsError", () => {
 });
 
 describe("awsErrorCode", () => {
-  it("reads the code and message of the query client's error, also through a typed error's cause", () => {
-    const raw = ec2ApiError("InvalidParameterValue", "There is no route defined", 400);
+  it("reads the code and message of the SDK's exception, also through a typed error's cause", () => {
+    const raw = sdkError("InvalidParameterValue", "There is no route defined", 400);
     expect(awsErrorCode(raw)).toBe("InvalidParameterValue");
     expect(awsErrorCode(toAwsError(raw, "ReplaceRoute", "r"))).toBe("InvalidParameterValue");
     expect(awsErrorMessage(toAwsError(raw, "ReplaceRoute", "r"))).toBe("There is no route defined");
   });
 
-  it("reads the code of an SDK error, also through a typed error's cause", () => {
+  it("reads the code of the fakes' SDK-shaped error, also through a typed error's cause", () => {
     const sdk = awsServiceError("InvalidParameterValue", "There is no route defined");
     const typed = toAwsError(sdk, "ReplaceRoute", "r");
     expect(awsErrorCode(sdk)).toBe("InvalidParameterValue");

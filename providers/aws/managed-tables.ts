@@ -45,7 +45,7 @@ export async function describeManagedTables(
 ): Promise<Ec2RouteTable[]> {
   const byId = new Map<string, Ec2RouteTable>();
   for (const filters of selectorFilters(selection)) {
-    for (const table of await collectPages(filters, (r) => port.describeRouteTables(r))) {
+    for (const table of await collectPages(port.describeRouteTables(filters))) {
       byId.set(table.id, table);
     }
   }

@@ -2,7 +2,7 @@ import type { Clock } from "../../src/clock.js";
 import { isThrottled } from "../../src/errors.js";
 import type { CallObserver } from "../types.js";
 import { toAwsError } from "./errors.js";
-import { type Ec2Filter, type Ec2Port, ec2Operations } from "./port.js";
+import { type Ec2Filter, type Ec2Pages, type Ec2Port, ec2Operations } from "./port.js";
 
 /** Name the AWS provider reports to the CallObserver. */
 export const awsProviderName = "aws";
@@ -14,7 +14,7 @@ export interface ObservePortOptions {
 }
 
 /**
- * Wraps a port so that every EC2 call, one per page, is reported to the CallObserver (operation,
+ * Wraps a port so that every EC2 call, one per Describe page, is reported to the CallObserver (operation,
  * outcome, seconds) and every failure leaves as a typed error naming the operation and resource.
  * It is the single choke point, so no call can escape the API-budget count.
  */
@@ -42,19 +42,39 @@ export function observePort(port: Ec2Port, options: ObservePortOptions): Ec2Port
       throw typed;
     }
   };
+  /** Each page fetched is one call; the last page (no NextToken) ends the Describe. */
+  async function* pages<T>(
+    method: keyof Ec2Port,
+    resource: string,
+    source: Ec2Pages<T>,
+  ): Ec2Pages<T> {
+    const iterator = source[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const step = await run(method, resource, () => iterator.next());
+        if (step.done === true) return;
+        yield step.value;
+        if (step.value.nextToken === undefined) return;
+      }
+    } finally {
+      await iterator.return?.();
+    }
+  }
   return {
-    describeRouteTables: (request) =>
-      run("describeRouteTables", describeFilters("route tables", request.filters), () =>
-        port.describeRouteTables(request),
+    describeRouteTables: (filters) =>
+      pages(
+        "describeRouteTables",
+        describeFilters("route tables", filters),
+        port.describeRouteTables(filters),
       ),
-    describeNetworkInterfaces: (request) =>
-      run("describeNetworkInterfaces", describeFilters("network interfaces", request.filters), () =>
-        port.describeNetworkInterfaces(request),
+    describeNetworkInterfaces: (filters) =>
+      pages(
+        "describeNetworkInterfaces",
+        describeFilters("network interfaces", filters),
+        port.describeNetworkInterfaces(filters),
       ),
-    describeVpcs: (request) =>
-      run("describeVpcs", describeFilters("VPCs", request.filters), () =>
-        port.describeVpcs(request),
-      ),
+    describeVpcs: (filters) =>
+      pages("describeVpcs", describeFilters("VPCs", filters), port.describeVpcs(filters)),
     createRoute: (route) =>
       run("createRoute", `route ${route.cidr.text} in ${route.tableId}`, () =>
         port.createRoute(route),

@@ -6,7 +6,7 @@ import { clusterIdProblem } from "./ownership-tags.js";
 
 /**
  * Static AWS credentials, shaped like the SDK's `AwsCredentialIdentity` (declared here so that
- * only ec2-query/sign.ts imports AWS packages). Tests only: production uses the default chain.
+ * only client.ts imports AWS packages). Tests only: production uses the SDK's default chain.
  */
 export interface AwsCredentialIdentity {
   readonly accessKeyId: string;
@@ -25,9 +25,10 @@ export interface RouteTableTag {
 export interface AwsProviderOptions {
   /** Written into every ownership tag, so two clusters in one VPC never touch each other's routes. */
   readonly clusterId: string;
-  readonly region: string;
-  /** Endpoint override, for tests against LocalStack only. */
-  readonly endpoint?: string;
+  /** Undefined: the AWS SDK's own lookup (AWS_REGION, the shared config file, instance metadata). */
+  readonly region?: string | undefined;
+  /** `--aws-endpoint`; undefined: the SDK's endpoint chain (AWS_ENDPOINT_URL_EC2, ...). */
+  readonly endpoint?: string | undefined;
   /** Explicit route tables; each must exist, or listing fails with a PermanentError naming it. */
   readonly routeTableIds: readonly string[];
   /**
@@ -55,9 +56,9 @@ export function validateAwsOptions(options: AwsProviderOptions): void {
   const problems: string[] = [];
   const clusterProblem = clusterIdProblem(options.clusterId);
   if (clusterProblem !== undefined) problems.push(`clusterId: ${clusterProblem}`);
-  if (!/^[a-z]{2}(-[a-z0-9]+)+-\d+$/.test(options.region)) {
+  if (options.region !== undefined && !/^[a-z]{2}(-[a-z0-9]+)+-\d+$/.test(options.region)) {
     problems.push(
-      `region ${JSON.stringify(options.region)} is not an AWS region such as us-east-1`,
+      `region ${JSON.stringify(options.region)} is not an AWS region such as us-east-1; fix --aws-region, AWS_REGION or the shared config file's region`,
     );
   }
   if (options.routeTableIds.length === 0 && options.routeTableTags.length === 0) {

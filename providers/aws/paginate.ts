@@ -1,27 +1,22 @@
 import { TransientError } from "../../src/errors.js";
-import type { Ec2Filter, Ec2Page, Ec2PageRequest } from "./port.js";
+import type { Ec2Pages } from "./port.js";
 
 /**
- * Follows NextToken until the last page, so a large account is read completely and each page is
- * one counted call. A token that repeats is an API fault, reported instead of looping forever.
+ * Reads every page of a Describe, so a large account is read completely. The SDK's paginator
+ * follows NextToken; a token that comes back a second time (a cycle the paginator would follow
+ * forever) is an API fault, reported instead of looping, and no further page is requested.
  */
-export async function collectPages<T>(
-  filters: readonly Ec2Filter[],
-  describe: (request: Ec2PageRequest) => Promise<Ec2Page<T>>,
-): Promise<T[]> {
+export async function collectPages<T>(pages: Ec2Pages<T>): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();
-  let nextToken: string | undefined;
-  do {
-    const page = await describe({ filters, nextToken });
+  for await (const page of pages) {
     items.push(...page.items);
-    nextToken = page.nextToken === "" ? undefined : page.nextToken;
-    if (nextToken !== undefined) {
-      if (seen.has(nextToken)) {
-        throw new TransientError("EC2 returned the same NextToken twice; stopped paginating");
-      }
-      seen.add(nextToken);
+    const token = page.nextToken;
+    if (token === undefined) continue;
+    if (seen.has(token)) {
+      throw new TransientError("EC2 returned the same NextToken twice; stopped paginating");
     }
-  } while (nextToken !== undefined);
+    seen.add(token);
+  }
   return items;
 }

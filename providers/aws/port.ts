@@ -54,17 +54,15 @@ export interface Ec2Vpc {
   readonly cidrs: readonly string[];
 }
 
-/** One page of a paginated Describe call. */
+/** One page of a paginated Describe call; each page is one EC2 call, counted as one. */
 export interface Ec2Page<T> {
   readonly items: readonly T[];
+  /** The token EC2 gave for the following page; undefined on the last page. */
   readonly nextToken: string | undefined;
 }
 
-/** A paginated Describe request: filters plus the token of the page wanted. */
-export interface Ec2PageRequest {
-  readonly filters: readonly Ec2Filter[];
-  readonly nextToken: string | undefined;
-}
+/** The pages of one Describe, fetched one by one as they are iterated. */
+export type Ec2Pages<T> = AsyncIterable<Ec2Page<T>>;
 
 /** Identifies one route; the family of `cidr` picks DestinationCidrBlock or DestinationIpv6CidrBlock. */
 export interface Ec2RouteKey {
@@ -79,13 +77,14 @@ export interface Ec2RouteSpec extends Ec2RouteKey {
 
 /**
  * The narrow port to EC2: exactly the nine calls the provider makes, in plain values, so that
- * everything but `client.ts` is tested against a hand-written fake. Methods throw whatever the
- * EC2 client throws; `observed-port.ts` counts the calls and maps those errors to typed ones.
+ * everything but `client.ts` is tested against a hand-written fake. Describe calls return their
+ * pages lazily (the SDK's paginators in production). Methods throw whatever the EC2 client
+ * throws; `observed-port.ts` counts the calls, one per page, and maps those errors to typed ones.
  */
 export interface Ec2Port {
-  describeRouteTables(request: Ec2PageRequest): Promise<Ec2Page<Ec2RouteTable>>;
-  describeNetworkInterfaces(request: Ec2PageRequest): Promise<Ec2Page<Ec2NetworkInterface>>;
-  describeVpcs(request: Ec2PageRequest): Promise<Ec2Page<Ec2Vpc>>;
+  describeRouteTables(filters: readonly Ec2Filter[]): Ec2Pages<Ec2RouteTable>;
+  describeNetworkInterfaces(filters: readonly Ec2Filter[]): Ec2Pages<Ec2NetworkInterface>;
+  describeVpcs(filters: readonly Ec2Filter[]): Ec2Pages<Ec2Vpc>;
   createRoute(route: Ec2RouteSpec): Promise<void>;
   replaceRoute(route: Ec2RouteSpec): Promise<void>;
   deleteRoute(route: Ec2RouteKey): Promise<void>;

@@ -24,7 +24,7 @@ describe("AWS provider", () => {
     ["a malformed table id", { routeTableIds: ["route-1"] }, /rtb-/],
     ["a malformed region", { region: "Virginia" }, /region/],
     ["a negative cache TTL", { cacheTtlMs: -1 }, /cacheTtlMs/],
-  ])("refuses %s at construction", (_label, options, message) => {
+  ])("refuses %s at construction", async (_label, options, message) => {
     const build = () =>
       createAwsProvider({
         clusterId: "c1",
@@ -36,12 +36,7 @@ describe("AWS provider", () => {
         logger: silentLogger(),
         ...options,
       });
-    let error: unknown;
-    try {
-      build();
-    } catch (e) {
-      error = e;
-    }
+    const error = await build().catch((e: unknown) => e);
     expect(isConfigError(error)).toBe(true);
     expect((error as Error).message).toMatch(message);
   });
@@ -89,9 +84,9 @@ describe("AWS provider", () => {
   it("counts every call with its operation, outcome and duration", async () => {
     const { provider, port, observer, clock } = createFakeWorld();
     const slow = port.describeRouteTables.bind(port);
-    port.describeRouteTables = async (request) => {
+    port.describeRouteTables = async function* (filters) {
       clock.advance(250);
-      return slow(request);
+      yield* slow(filters);
     };
     await provider.listTables();
     port.failNext("describeRouteTables", awsServiceError("RequestLimitExceeded", "slow down", 503));

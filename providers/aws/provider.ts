@@ -11,11 +11,14 @@ import { createTargetResolver } from "./target-resolver.js";
 import { createTtlCache } from "./ttl-cache.js";
 import { describeVpcCidrs } from "./vpc-cidrs.js";
 
+/** The options once the region is known: given, or resolved by the SDK (see index.ts). */
+export type ResolvedAwsOptions = AwsProviderOptions & { readonly region: string };
+
 /**
- * The AWS provider over any Ec2Port: the EC2 Query client in production (see index.ts), a fake in
+ * The AWS provider over any Ec2Port: the SDK's EC2Client in production (see index.ts), a fake in
  * unit tests. Every call goes through `observePort`, so it is counted and its errors are typed.
  */
-export function buildAwsProvider(ec2: Ec2Port, options: AwsProviderOptions): Provider {
+export function buildAwsProvider(ec2: Ec2Port, options: ResolvedAwsOptions): Provider {
   validateAwsOptions(options);
   const logger = options.logger.child({ provider: "aws" });
   const port = observePort(ec2, { clock: options.clock, calls: options.calls });

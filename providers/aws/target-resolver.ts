@@ -82,7 +82,7 @@ export function createTargetResolver(deps: TargetResolverDeps): TargetResolver {
       if (cached !== undefined) return cached;
       const lookup = (async () => {
         const [filters, how] = await lookupFilters(node);
-        const enis = await collectPages(filters, (r) => deps.port.describeNetworkInterfaces(r));
+        const enis = await collectPages(deps.port.describeNetworkInterfaces(filters));
         const target = toResolvedTarget(
           node,
           chooseInterface(node, family, enis, how),

@@ -16,9 +16,7 @@ export async function describeVpcCidrs(
   logger: Logger,
 ): Promise<Cidr[]> {
   if (vpcIds.length === 0) return [];
-  const vpcs = await collectPages([{ name: "vpc-id", values: vpcIds }], (r) =>
-    port.describeVpcs(r),
-  );
+  const vpcs = await collectPages(port.describeVpcs([{ name: "vpc-id", values: vpcIds }]));
   const byText = new Map<string, Cidr>();
   for (const vpc of vpcs) {
     for (const raw of vpc.cidrs) {

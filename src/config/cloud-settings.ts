@@ -36,21 +36,18 @@ export const cloudSettings = {
     file: "aws.region",
     placeholder: "<region>",
     group: "AWS",
-    help: "Region of the route tables, e.g. eu-west-1. Default: AWS_REGION, else AWS_DEFAULT_REGION, else the SDK's own lookup.",
+    help: "Region of the route tables, e.g. eu-west-1. Default: the AWS SDK's lookup: AWS_REGION, else region in the shared config file (AWS_PROFILE, AWS_CONFIG_FILE), else the instance metadata service; start-up fails naming these when none has one.",
     parser: stringValue((text) =>
       awsRegion.test(text) ? undefined : `${show(text)} is not an AWS region; write e.g. us-east-1`,
     ),
-    ambientEnv: ["AWS_REGION", "AWS_DEFAULT_REGION"],
   }),
   awsEndpoint: defineSetting({
     flag: "aws-endpoint",
     file: "aws.endpoint",
     placeholder: "<url>",
     group: "AWS",
-    help: "EC2 endpoint override, for emulators such as LocalStack or a custom VPC endpoint name. Default: AWS_ENDPOINT_URL_EC2, else AWS_ENDPOINT_URL (as in the AWS SDK; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true turns both off), else the regional AWS endpoint.",
+    help: "EC2 endpoint override, for emulators such as LocalStack or a custom VPC endpoint name; wins over every AWS setting. Default: the AWS SDK's endpoint resolution: AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL, the shared config file's endpoint_url / services section (AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true ignores those), else the regional endpoint, FIPS and/or dual-stack when AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT or the shared config say so.",
     parser: endpointValue,
-    ambientEnv: ["AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL"],
-    ambientEnvOff: "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
   }),
   awsRouteTableIds: defineSetting({
     flag: "aws-route-table-ids",

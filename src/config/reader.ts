@@ -44,7 +44,7 @@ function fromOption(value: unknown): Raw | undefined {
 
 /**
  * Precedence, highest first: flag, its `VRS_` environment variable, the config file, then
- * conventional variables of other tools (`KUBECONFIG`, `AWS_REGION`), which the platform often
+ * conventional variables of other tools (`KUBECONFIG`, `NODE_NAME`), which the platform often
  * injects and which must not override what the admin wrote in the file. Defaults come last, in
  * the loader. Commander already folds `VRS_` variables into the options; reading them here too
  * keeps `loadConfig` complete on its own and changes nothing when both agree.
@@ -60,9 +60,7 @@ export function createReader(sources: Sources, problems: Problems): SettingReade
       const raw: Raw = { kind: "typed", value: file.values.get(setting.file) };
       return { raw, label: `${setting.file} (config file ${file.path})` };
     }
-    const off = setting.ambientEnvOff;
-    const ambientOff = off !== undefined && sources.env[off]?.trim().toLowerCase() === "true";
-    for (const name of ambientOff ? [] : (setting.ambientEnv ?? [])) {
+    for (const name of setting.ambientEnv ?? []) {
       const ambient = text(sources.env[name]);
       if (ambient !== undefined)
         return { raw: ambient, label: `${name} (used for --${setting.flag})` };

@@ -33,8 +33,6 @@ export interface Setting<T> {
   readonly parser: ValueParser<T>;
   /** Conventional variables of other tools, read below the config file (e.g. `KUBECONFIG`). */
   readonly ambientEnv?: readonly string[];
-  /** A variable that, set to `true`, makes `ambientEnv` be ignored (as the tool it comes from does). */
-  readonly ambientEnvOff?: string;
   /** Also offer `--no-<flag>`. */
   readonly negatable?: boolean;
   /** Only meaningful for the `controller` subcommand. */

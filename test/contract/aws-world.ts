@@ -10,7 +10,9 @@ import {
   type EC2Client,
   ModifyNetworkInterfaceAttributeCommand,
 } from "@aws-sdk/client-ec2";
+import { createEc2Client } from "../../providers/aws/client.js";
 import { type AwsProviderOptions, createAwsProvider } from "../../providers/aws/index.js";
+import { buildAwsProvider } from "../../providers/aws/provider.js";
 import { systemClock } from "../../src/clock.js";
 import type { NodeInfo } from "../../src/domain/service.js";
 import { silentLogger } from "../../src/observability/logger.js";
@@ -21,17 +23,17 @@ import type { ContractWorld } from "./world.js";
 import { routeWrite } from "./writes.js";
 
 let worlds = 0;
+const testCredentials = { accessKeyId: "test", secretAccessKey: "test" };
 
 /** Starts an AWS world on the LocalStack at `endpoint`. */
 export async function startAwsWorld(endpoint: string): Promise<ContractWorld> {
   const ec2: EC2Client = localStackEc2Client(endpoint);
   const vpc = await seedVpc(ec2, { name: `contract-${process.pid % 1000}-${++worlds}` });
   const proxy = await startFaultProxy(endpoint);
-  const options = (clusterId: string): AwsProviderOptions => ({
+  const client = { region: "us-east-1", endpoint: proxy.url, credentials: testCredentials };
+  const options = (clusterId: string): AwsProviderOptions & { region: string } => ({
     clusterId,
-    region: "us-east-1",
-    endpoint: proxy.url,
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    ...client,
     routeTableIds: vpc.routeTableIds,
     routeTableTags: [],
     manageSourceDestCheck: false,
@@ -51,12 +53,13 @@ export async function startAwsWorld(endpoint: string): Promise<ContractWorld> {
 
   return {
     clusterId: "contract",
-    provider: createAwsProvider(options("contract")),
+    provider: await createAwsProvider(options("contract")),
     nodes: [a, b, c],
     tables: vpc.routeTableIds,
     networkCidrs: [vpc.vpcCidr],
     throttling: "surfaced",
-    restart: () => createAwsProvider(options("contract")),
+    // The interface wants a provider at once; the region is given, so nothing is left to await.
+    restart: () => buildAwsProvider(createEc2Client(client).port, options("contract")),
     async putForeignRoute(table, cidr, node) {
       await ec2.send(
         new CreateRouteCommand({
@@ -67,7 +70,7 @@ export async function startAwsWorld(endpoint: string): Promise<ContractWorld> {
       );
     },
     async putOtherClusterRoute(table, cidr, node, owner) {
-      const theirs = createAwsProvider(options(owner.clusterId));
+      const theirs = await createAwsProvider(options(owner.clusterId));
       const target = await theirs.resolveTarget(node, 4);
       await theirs.applyWrite(routeWrite("create", table, cidr, owner, target));
     },

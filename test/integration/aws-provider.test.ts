@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   CreateRouteCommand,
   CreateRouteTableCommand,
@@ -11,7 +14,8 @@ import {
   type RouteTable,
   RunInstancesCommand,
 } from "@aws-sdk/client-ec2";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { canonicalCidrText } from "../../providers/aws/cidr-text.js";
 import { type AwsProviderOptions, createAwsProvider } from "../../providers/aws/index.js";
 import type { RouteWrite } from "../../providers/types.js";
 import { systemClock } from "../../src/clock.js";
@@ -36,9 +40,9 @@ beforeAll(() => {
 /** A fresh VPC for one test, so tests never see each other's routes. */
 const freshVpc = () => seedVpc(ec2, { name: `aws-provider-${process.pid % 1000}-${++counter}` });
 
-function providerFor(tables: readonly string[], overrides: Partial<AwsProviderOptions> = {}) {
+async function providerFor(tables: readonly string[], overrides: Partial<AwsProviderOptions> = {}) {
   const observer = recordingObserver();
-  const provider = createAwsProvider({
+  const provider = await createAwsProvider({
     clusterId,
     region: "us-east-1",
     endpoint: inject("localstackEndpoint"),
@@ -96,7 +100,7 @@ const write = (table: string, cidr: string, overrides: Partial<RouteWrite>): Rou
 describe("AWS provider on LocalStack: listing", () => {
   it("lists the tables named by id with one DescribeRouteTables, also in steady state", async () => {
     const vpc = await freshVpc();
-    const { provider, observer } = providerFor(vpc.routeTableIds);
+    const { provider, observer } = await providerFor(vpc.routeTableIds);
     const tables = await provider.listTables();
     expect(tables.map((t) => t.id).sort()).toEqual([...vpc.routeTableIds].sort());
     expect(tables[0]?.routes).toContainEqual({
@@ -114,9 +118,28 @@ describe("AWS provider on LocalStack: listing", () => {
     ]);
   });
 
+  it("reaches EC2 through AWS_ENDPOINT_URL_EC2 when no endpoint is configured (the SDK's chain)", async () => {
+    const vpc = await freshVpc();
+    const dir = mkdtempSync(join(tmpdir(), "vrs-aws-env-"));
+    // A miss would fall back to this profile endpoint: a closed loopback port, never AWS.
+    const config = join(dir, "config");
+    writeFileSync(config, "[default]\nendpoint_url = http://127.0.0.1:9\n");
+    vi.stubEnv("AWS_CONFIG_FILE", config);
+    vi.stubEnv("AWS_PROFILE", undefined);
+    vi.stubEnv("AWS_ENDPOINT_URL_EC2", inject("localstackEndpoint"));
+    try {
+      const { provider } = await providerFor(vpc.routeTableIds, { endpoint: undefined });
+      const tables = await provider.listTables();
+      expect(tables.map((t) => t.id).sort()).toEqual([...vpc.routeTableIds].sort());
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("lists the tables selected by tag with one call", async () => {
     const vpc = await freshVpc();
-    const { provider, observer } = providerFor(vpc.routeTableIds, {
+    const { provider, observer } = await providerFor(vpc.routeTableIds, {
       routeTableIds: [],
       routeTableTags: [vpc.routeTableTag],
     });
@@ -128,7 +151,7 @@ describe("AWS provider on LocalStack: listing", () => {
   it("unites tables selected by id and by tag, each once", async () => {
     const vpc = await freshVpc();
     const other = await freshVpc();
-    const { provider } = providerFor(vpc.routeTableIds, {
+    const { provider } = await providerFor(vpc.routeTableIds, {
       routeTableIds: [firstTable(other), firstTable(vpc)],
       routeTableTags: [vpc.routeTableTag],
     });
@@ -138,7 +161,7 @@ describe("AWS provider on LocalStack: listing", () => {
 
   it("fails permanently, naming the id, when an explicit table does not exist", async () => {
     const vpc = await freshVpc();
-    const { provider } = providerFor(vpc.routeTableIds, {
+    const { provider } = await providerFor(vpc.routeTableIds, {
       routeTableIds: [firstTable(vpc), "rtb-0123456789abcdef0"],
     });
     const error = await provider.listTables().catch((e: unknown) => e);
@@ -148,7 +171,7 @@ describe("AWS provider on LocalStack: listing", () => {
 
   it("reports the VPC's ranges and answers again from its cache", async () => {
     const vpc = await freshVpc();
-    const { provider, observer } = providerFor(vpc.routeTableIds);
+    const { provider, observer } = await providerFor(vpc.routeTableIds);
     expect((await provider.networkCidrs()).map((c) => c.text)).toEqual([vpc.vpcCidr]);
     observer.reset();
     await provider.networkCidrs();
@@ -159,7 +182,7 @@ describe("AWS provider on LocalStack: listing", () => {
 describe("AWS provider on LocalStack: targets", () => {
   it("resolves each seeded node to its ENI by providerID, then from the cache", async () => {
     const vpc = await freshVpc();
-    const { provider, observer } = providerFor(vpc.routeTableIds);
+    const { provider, observer } = await providerFor(vpc.routeTableIds);
     for (const node of vpc.nodes) {
       const target = await provider.resolveTarget(nodeInfo(node), 4);
       expect(target.id).toBe(node.eniId);
@@ -176,7 +199,7 @@ describe("AWS provider on LocalStack: targets", () => {
     // Every seeded VPC reuses 172.31.0.0/16, so the vpc-id filter is what makes this unambiguous.
     await freshVpc();
     const vpc = await freshVpc();
-    const { provider } = providerFor(vpc.routeTableIds);
+    const { provider } = await providerFor(vpc.routeTableIds);
     for (const node of vpc.nodes) {
       expect((await provider.resolveTarget(nodeInfo(node, false), 4)).id).toBe(node.eniId);
     }
@@ -185,7 +208,7 @@ describe("AWS provider on LocalStack: targets", () => {
   it("reports source/destination check and refuses to change it unless allowed", async () => {
     const vpc = await freshVpc();
     const node = nodeAt(vpc, 0);
-    const { provider } = providerFor(vpc.routeTableIds);
+    const { provider } = await providerFor(vpc.routeTableIds);
     const target = await provider.resolveTarget(nodeInfo(node), 4);
     expect(target.forwarding).toEqual({
       state: "disabled",
@@ -205,7 +228,9 @@ describe("AWS provider on LocalStack: targets", () => {
   it("turns source/destination check off with manageSourceDestCheck", async () => {
     const vpc = await freshVpc();
     const node = nodeAt(vpc, 1);
-    const { provider, observer } = providerFor(vpc.routeTableIds, { manageSourceDestCheck: true });
+    const { provider, observer } = await providerFor(vpc.routeTableIds, {
+      manageSourceDestCheck: true,
+    });
     expect(provider.capabilities.manageForwarding).toBe(true);
     await provider.enableForwarding(await provider.resolveTarget(nodeInfo(node), 4));
     expect(observer.count("ModifyNetworkInterfaceAttribute")).toBe(1);
@@ -213,7 +238,7 @@ describe("AWS provider on LocalStack: targets", () => {
       new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [node.eniId] }),
     );
     expect(eni.NetworkInterfaces?.[0]?.SourceDestCheck).toBe(false);
-    const fresh = providerFor(vpc.routeTableIds).provider;
+    const fresh = (await providerFor(vpc.routeTableIds)).provider;
     expect((await fresh.resolveTarget(nodeInfo(node), 4)).forwarding).toEqual({ state: "enabled" });
   });
 });
@@ -222,7 +247,7 @@ describe("AWS provider on LocalStack: writes", () => {
   it("creates an owned route to node A, replaces it to node B, then deletes route and record", async () => {
     const vpc = await freshVpc();
     const table = firstTable(vpc);
-    const { provider, observer } = providerFor(vpc.routeTableIds);
+    const { provider, observer } = await providerFor(vpc.routeTableIds);
     const a = await provider.resolveTarget(nodeInfo(nodeAt(vpc, 0)), 4);
     const b = await provider.resolveTarget(nodeInfo(nodeAt(vpc, 1)), 4);
     const observed = async () =>
@@ -259,7 +284,7 @@ describe("AWS provider on LocalStack: writes", () => {
   it("creates the route when a replace finds none to replace", async () => {
     const vpc = await freshVpc();
     const table = firstTable(vpc);
-    const { provider, observer } = providerFor(vpc.routeTableIds);
+    const { provider, observer } = await providerFor(vpc.routeTableIds);
     const b = await provider.resolveTarget(nodeInfo(nodeAt(vpc, 1)), 4);
     observer.reset();
     await provider.applyWrite(write(table, "10.8.1.0/24", { kind: "replace", target: b }));
@@ -282,7 +307,7 @@ describe("AWS provider on LocalStack: writes", () => {
         NetworkInterfaceId: foreignEni,
       }),
     );
-    const { provider } = providerFor(vpc.routeTableIds);
+    const { provider } = await providerFor(vpc.routeTableIds);
     const routes = (await provider.listTables()).find((t) => t.id === table)?.routes ?? [];
     expect(routes.find((r) => r.cidr === "10.50.0.0/24")).toEqual({
       table,
@@ -321,7 +346,7 @@ describe("AWS provider on LocalStack: writes", () => {
         Tags: [{ Key: ownerTag("10.60.0.0/24"), Value: "other-cluster/vpn/wireguard" }],
       }),
     );
-    const { provider } = providerFor(vpc.routeTableIds);
+    const { provider } = await providerFor(vpc.routeTableIds);
     const route = (await provider.listTables())
       .find((t) => t.id === table)
       ?.routes.find((r) => r.cidr === "10.60.0.0/24");
@@ -347,7 +372,7 @@ describe("AWS provider on LocalStack: writes", () => {
         Tags: [{ Key: ownerTag("10.70.0.0/24"), Value: "itest/vpn/openvpn" }],
       }),
     );
-    const { provider } = providerFor(vpc.routeTableIds);
+    const { provider } = await providerFor(vpc.routeTableIds);
     const route = (await provider.listTables())
       .find((t) => t.id === table)
       ?.routes.find((r) => r.cidr === "10.70.0.0/24");
@@ -368,7 +393,9 @@ async function dualStackVpc() {
     new CreateVpcCommand({ CidrBlock: "10.20.0.0/16", AmazonProvidedIpv6CidrBlock: true }),
   );
   const vpcId = vpc.Vpc?.VpcId ?? "";
-  const v6Range = vpc.Vpc?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock;
+  // The emulator writes groups with leading zeros (2400:6500:0cc5::/56), as EC2 may.
+  const given = vpc.Vpc?.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock;
+  const v6Range = given === undefined ? undefined : canonicalCidrText(given);
   if (v6Range === undefined) throw new Error("the emulator gave the VPC no IPv6 range");
   const subnet = await ec2.send(
     new CreateSubnetCommand({
@@ -413,7 +440,7 @@ async function dualStackVpc() {
 describe("AWS provider on LocalStack: IPv6", () => {
   it("routes an IPv6 CIDR to the ENI holding the node's IPv6 address, then moves and removes it", async () => {
     const world = await dualStackVpc();
-    const { provider } = providerFor([world.tableId]);
+    const { provider } = await providerFor([world.tableId]);
     const cidrs = (await provider.networkCidrs()).map((c) => c.text);
     expect(cidrs).toEqual(expect.arrayContaining(["10.20.0.0/16", world.v6Range]));
 

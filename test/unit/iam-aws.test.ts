@@ -51,10 +51,14 @@ function policy(name: string): PolicyDocument {
 const list = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-/** Every EC2 action (`ec2.send("CreateRoute", ...)`) the provider's only EC2-calling file sends. */
+/**
+ * Every EC2 action the provider's only SDK-importing file sends: each `new CreateRouteCommand(`
+ * and each SDK paginator call `paginateDescribeVpcs(` (a Describe action, one call per page).
+ */
 function commandsInClient(): string[] {
   const source = readFileSync(join(root, "providers", "aws", "client.ts"), "utf8");
-  return [...new Set([...source.matchAll(/\.send\(\s*"(\w+)"/g)].map((m) => m[1] ?? ""))].sort();
+  const sent = source.matchAll(/\bnew (\w+)Command\(|\bpaginate(\w+)\(/g);
+  return [...new Set([...sent].map((m) => m[1] ?? m[2] ?? ""))].sort();
 }
 
 /** A request as IAM sees it: action, resource ARN and condition context. */

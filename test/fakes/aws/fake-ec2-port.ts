@@ -3,7 +3,7 @@ import type {
   Ec2Filter,
   Ec2NetworkInterface,
   Ec2Page,
-  Ec2PageRequest,
+  Ec2Pages,
   Ec2Port,
   Ec2Route,
   Ec2RouteKey,
@@ -65,8 +65,22 @@ export class FakeEc2Port implements Ec2Port {
     this.table(tableId).routes.set(cidr, route(cidr, fields));
   }
 
-  async describeRouteTables(request: Ec2PageRequest): Promise<Ec2Page<Ec2RouteTable>> {
-    this.record("describeRouteTables", filterText(request.filters));
+  describeRouteTables(filters: readonly Ec2Filter[]): Ec2Pages<Ec2RouteTable> {
+    return this.pages("describeRouteTables", filters, () => this.routeTables(filters));
+  }
+
+  describeNetworkInterfaces(filters: readonly Ec2Filter[]): Ec2Pages<Ec2NetworkInterface> {
+    return this.pages("describeNetworkInterfaces", filters, () => this.networkInterfaces(filters));
+  }
+
+  describeVpcs(filters: readonly Ec2Filter[]): Ec2Pages<Ec2Vpc> {
+    return this.pages("describeVpcs", filters, () => {
+      const ids = filters.find((f) => f.name === "vpc-id")?.values;
+      return [...this.vpcs.values()].filter((v) => ids === undefined || ids.includes(v.id));
+    });
+  }
+
+  private routeTables(filters: readonly Ec2Filter[]): Ec2RouteTable[] {
     const all = [...this.tables].map(
       ([id, t]): Ec2RouteTable => ({
         id,
@@ -75,8 +89,8 @@ export class FakeEc2Port implements Ec2Port {
         tags: [...t.tags].map(([key, value]) => ({ key, value })),
       }),
     );
-    const matches = all.filter((t) =>
-      request.filters.every((f) => {
+    return all.filter((t) =>
+      filters.every((f) => {
         if (f.name === "route-table-id") return f.values.includes(t.id);
         if (f.name === "vpc-id") return f.values.includes(t.vpcId ?? "");
         if (f.name.startsWith("tag:")) {
@@ -85,13 +99,11 @@ export class FakeEc2Port implements Ec2Port {
         throw awsServiceError("InvalidParameterValue", `The filter '${f.name}' is invalid`);
       }),
     );
-    return this.page(matches, request.nextToken);
   }
 
-  async describeNetworkInterfaces(request: Ec2PageRequest): Promise<Ec2Page<Ec2NetworkInterface>> {
-    this.record("describeNetworkInterfaces", filterText(request.filters));
-    const matches = [...this.interfaces.values()].filter((eni) =>
-      request.filters.every((f) => {
+  private networkInterfaces(filters: readonly Ec2Filter[]): Ec2NetworkInterface[] {
+    return [...this.interfaces.values()].filter((eni) =>
+      filters.every((f) => {
         if (f.name === "attachment.instance-id") return f.values.includes(eni.instanceId ?? "");
         if (f.name === "vpc-id") return f.values.includes(eni.vpcId ?? "");
         if (f.name === "addresses.private-ip-address") {
@@ -103,14 +115,6 @@ export class FakeEc2Port implements Ec2Port {
         throw awsServiceError("InvalidParameterValue", `The filter '${f.name}' is invalid`);
       }),
     );
-    return this.page(matches, request.nextToken);
-  }
-
-  async describeVpcs(request: Ec2PageRequest): Promise<Ec2Page<Ec2Vpc>> {
-    this.record("describeVpcs", filterText(request.filters));
-    const ids = request.filters.find((f) => f.name === "vpc-id")?.values;
-    const matches = [...this.vpcs.values()].filter((v) => ids === undefined || ids.includes(v.id));
-    return this.page(matches, request.nextToken);
   }
 
   async createRoute(spec: Ec2RouteSpec): Promise<void> {
@@ -185,13 +189,25 @@ export class FakeEc2Port implements Ec2Port {
     if (queued !== undefined && queued.length > 0) throw queued.shift();
   }
 
-  private page<T>(items: readonly T[], token: string | undefined): Ec2Page<T> {
-    const start = token === undefined ? 0 : Number(token);
-    const end = start + this.pageSize;
-    return {
-      items: items.slice(start, end),
-      nextToken: end < items.length ? String(end) : undefined,
-    };
+  /** Pages of `pageSize` as EC2 gives them: each page is one recorded call, read afresh. */
+  private async *pages<T>(
+    method: keyof Ec2Port,
+    filters: readonly Ec2Filter[],
+    matches: () => readonly T[],
+  ): Ec2Pages<T> {
+    let start = 0;
+    for (;;) {
+      this.record(method, filterText(filters));
+      const items = matches();
+      const end = start + this.pageSize;
+      const page: Ec2Page<T> = {
+        items: items.slice(start, end),
+        nextToken: end < items.length ? String(end) : undefined,
+      };
+      yield page;
+      if (page.nextToken === undefined) return;
+      start = end;
+    }
   }
 
   private table(id: string): FakeTable {
