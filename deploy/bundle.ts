@@ -13,7 +13,8 @@ import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { build, type Metafile } from "esbuild";
 
-const root = join(import.meta.dirname, "..");
+/** The repository root, also when this file runs compiled from dist/deploy/. */
+const root = join(import.meta.dirname, "..").replace(/\/dist$/, "");
 
 /** Where the bundle and its metafile go, relative to the repository root. */
 export const bundleLayout = {
