@@ -3,7 +3,6 @@
  * this checkout), started with the image's node flags as a separate process, and esbuild's
  * metafile (deploy/bundle.ts) to tell which sources and packages each output file holds.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Metafile } from "esbuild";
@@ -58,18 +57,19 @@ export function cliFlags(options: Record<string, unknown>): string[] {
 }
 
 /**
- * Starts the shipped bundle with the image's node flags and `args`. With `loadLog`, every module
- * the process loads is appended to that file (test/harness/record-loads.ts, preloaded).
+ * The command that starts the shipped bundle with the image's node flags and `args`. With
+ * `loadLog`, every module the process loads is appended to that file
+ * (test/harness/record-loads.ts, preloaded).
  */
-export function spawnBundle(
+export function bundleCommand(
   args: readonly string[],
-  env: NodeJS.ProcessEnv,
   loadLog?: string,
-): ChildProcess {
+): { command: string; args: string[]; env: Record<string, string> } {
   const preload = join(repoRoot, "dist", "test", "harness", "record-loads.js");
   const recording = loadLog === undefined ? [] : [`--import=${preload}`];
-  return spawn(process.execPath, [...imageNodeFlags(), ...recording, entrypointSource(), ...args], {
-    env: { ...env, ...(loadLog === undefined ? {} : { VRS_TEST_LOAD_LOG: loadLog }) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  return {
+    command: process.execPath,
+    args: [...imageNodeFlags(), ...recording, entrypointSource(), ...args],
+    env: loadLog === undefined ? {} : { VRS_TEST_LOAD_LOG: loadLog },
+  };
 }

@@ -119,8 +119,9 @@ describe("the bundle's module graph (esbuild's metafile of dist/bundle)", () => 
   });
 
   it("bundles its dependencies: no import leaves the bundle except Node.js built-ins", () => {
-    // debug's optional colour support: required inside try/catch, not installed, never needed.
-    const optional = new Set(["supports-color"]);
+    // Optional add-ons their users require inside try/catch and do without: debug's colour
+    // detection, and ws's native speed-ups (ws comes with @kubernetes/client-node's Watch).
+    const optional = new Set(["supports-color", "bufferutil", "utf-8-validate"]);
     const builtin = new Set(builtinModules);
     const external = outputs.flatMap((file) =>
       (meta.outputs[file]?.imports ?? [])
