@@ -158,6 +158,7 @@ export async function benchBundle(): Promise<BenchResult> {
     ],
     {
       buildMs: build,
+      tscBuildMs: tscBuild,
       sizes,
       helpColdStartMs: help,
       awsControllerToReady: controller,

@@ -32,9 +32,9 @@ const banner = [
   "const require = __bundleCreateRequire(import.meta.url);",
 ].join("\n");
 
-/** Builds the bundle into `outRoot` (the repository root by default); returns esbuild's metafile. */
-export async function buildBundle(outRoot = root): Promise<Metafile> {
-  const outdir = join(outRoot, bundleLayout.dir);
+/** Builds dist/bundle/ afresh and writes its metafile; returns the metafile. */
+export async function buildBundle(): Promise<Metafile> {
+  const outdir = join(root, bundleLayout.dir);
   await rm(outdir, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: root,
@@ -56,7 +56,7 @@ export async function buildBundle(outRoot = root): Promise<Metafile> {
     metafile: true,
     logLevel: "warning",
   });
-  await writeFile(join(outRoot, bundleLayout.metafile), JSON.stringify(result.metafile));
+  await writeFile(join(root, bundleLayout.metafile), JSON.stringify(result.metafile));
   return result.metafile;
 }
 

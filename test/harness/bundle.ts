@@ -10,6 +10,13 @@ import { imageNodeFlags } from "../../bench/image-node-flags.js";
 import { bundleLayout } from "../../deploy/bundle.js";
 import { entrypointSource, repoRoot } from "./dockerfile.js";
 
+/** Which bundled inputs belong to each cloud's SDK (metafile paths). */
+export const cloudSdk = {
+  aws: /^node_modules\/(@aws-sdk|@smithy)\//,
+  gcp: /^node_modules\/(@google-cloud|google-gax|google-auth-library|gcp-metadata|@grpc)\//,
+  azure: /^node_modules\/@azure\//,
+} as const;
+
 /** The bundle's entry file that the image runs, and the metafile of its last build. */
 export function shippedBundle(): { entry: string; meta: Metafile } {
   const meta = JSON.parse(readFileSync(join(repoRoot, bundleLayout.metafile), "utf8")) as Metafile;

@@ -4,7 +4,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { imageNodeFlags } from "../../bench/image-node-flags.js";
 import { bundleLayout } from "../../deploy/bundle.js";
-import { inputsOf, metaKey, outputFor, shippedBundle, staticClosure } from "../harness/bundle.js";
+import {
+  cloudSdk,
+  inputsOf,
+  metaKey,
+  outputFor,
+  shippedBundle,
+  staticClosure,
+} from "../harness/bundle.js";
 import { execForm, instructions, repoRoot, stages } from "../harness/dockerfile.js";
 
 const dockerfile = readFileSync(join(repoRoot, "deploy", "Dockerfile"), "utf8");
@@ -14,11 +21,6 @@ const runtime = [...byStage.values()].at(-1) ?? [];
 const { entry, meta } = shippedBundle();
 const outputs = Object.keys(meta.outputs);
 
-const cloudSdk = {
-  aws: /^node_modules\/(@aws-sdk|@smithy)\//,
-  gcp: /^node_modules\/(@google-cloud|google-gax|google-auth-library|gcp-metadata|@grpc)\//,
-  azure: /^node_modules\/@azure\//,
-};
 type Cloud = keyof typeof cloudSdk;
 const clouds = Object.keys(cloudSdk) as Cloud[];
 const providerChunk = (cloud: Cloud) => outputFor(meta, `providers/${cloud}/index.ts`);
