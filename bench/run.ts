@@ -10,6 +10,7 @@ const suites: Record<string, () => Promise<BenchResult>> = {
   "convergence-aws": async () => (await import("./convergence-aws.js")).benchConvergenceAws(),
   "api-budget": async () => (await import("./api-budget.js")).benchApiBudget(),
   "memory-scale": async () => (await import("./memory-scale.js")).benchMemoryScale(),
+  bundle: async () => (await import("./bundle.js")).benchBundle(),
   "convergence-gcp": async () => (await import("./convergence-gcp.js")).benchConvergenceGcp(),
   "convergence-azure": async () => (await import("./convergence-azure.js")).benchConvergenceAzure(),
 };

@@ -60,20 +60,6 @@ async function main(argv: string[]): Promise<number> {
   });
 
   program
-    .command("demo")
-    .description(
-      "run the local demo: LocalStack EC2 + a real kube-apiserver, the controller, and endpoint moves",
-    )
-    .option("--moves <n>", "how many times to move the VPN endpoint", "6")
-    .option("--verbose", "show the controller's logs")
-    .action(async (options: { moves: string; verbose?: boolean }) => {
-      // The demo drives the test harness and its fixture libraries (devDependencies, absent
-      // from the image), so only `demo` loads it; the controller and agent never do.
-      const { runDemo } = await import("./cli/demo.js");
-      exitCode = await runDemo({ moves: Number(options.moves), verbose: options.verbose === true });
-    });
-
-  program
     .command("version")
     .description("print the version")
     .action(() => {

@@ -50,7 +50,7 @@ export interface RunningController {
 
 /**
  * Composes and starts the controller: informers, leader election (unless dry-run), the
- * reconcile loop and the health server. Shared by the `controller` command, the demo and tests.
+ * reconcile loop and the health server. Shared by the `controller` command, the demo (test/demo) and tests.
  */
 export async function startController(deps: ControllerRuntimeDeps): Promise<RunningController> {
   const { config, provider, metrics, clock } = deps;

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { TestProject } from "vitest/node";
+import { buildBundle } from "../../deploy/bundle.js";
 import { type LocalKubeApiServer, startKubeApiServer } from "./kube-apiserver.js";
 import { type LocalStack, startLocalStack } from "./localstack.js";
 
@@ -13,12 +14,18 @@ declare module "vitest" {
   }
 }
 
-/** Compiles dist/ so tests can run the CLI as separate processes (as in production). */
+/**
+ * Compiles dist/ with tsc (the bench and tests run parts of it as separate processes) and builds
+ * the production bundle, dist/bundle/, which the image runs and the bundle tests start.
+ */
 async function buildDist(): Promise<void> {
   const root = join(import.meta.dirname, "..", "..");
-  await promisify(execFile)(join(root, "node_modules", ".bin", "tsc"), [
-    "-p",
-    join(root, "tsconfig.build.json"),
+  await Promise.all([
+    promisify(execFile)(join(root, "node_modules", ".bin", "tsc"), [
+      "-p",
+      join(root, "tsconfig.build.json"),
+    ]),
+    buildBundle(),
   ]);
 }
 

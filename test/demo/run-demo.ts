@@ -1,15 +1,15 @@
 import { DescribeRouteTablesCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import { createProvider } from "../../providers/registry.js";
-import { type SeededVpc, seedVpc } from "../../test/harness/ec2-seed.js";
-import { startKubeApiServer } from "../../test/harness/kube-apiserver.js";
-import { fixtureSliceManager, KubeObjects } from "../../test/harness/kube-objects.js";
-import { localStackEc2Client, startLocalStack } from "../../test/harness/localstack.js";
-import { systemClock } from "../clock.js";
-import { loadConfig } from "../config/load.js";
-import { loadKubeConfig } from "../kube/client/kubeconfig.js";
-import { createLogger } from "../observability/logger.js";
-import { createMetrics } from "../observability/metrics.js";
-import { startController } from "./runtime.js";
+import { startController } from "../../src/cli/runtime.js";
+import { systemClock } from "../../src/clock.js";
+import { loadConfig } from "../../src/config/load.js";
+import { loadKubeConfig } from "../../src/kube/client/kubeconfig.js";
+import { createLogger } from "../../src/observability/logger.js";
+import { createMetrics } from "../../src/observability/metrics.js";
+import { type SeededVpc, seedVpc } from "../harness/ec2-seed.js";
+import { startKubeApiServer } from "../harness/kube-apiserver.js";
+import { fixtureSliceManager, KubeObjects } from "../harness/kube-objects.js";
+import { localStackEc2Client, startLocalStack } from "../harness/localstack.js";
 
 const cidr = "10.8.0.0/24";
 const say = (line = "") => process.stdout.write(`${line}\n`);
