@@ -168,6 +168,7 @@ describe("the shipped bundle (the file the image's ENTRYPOINT runs)", () => {
       clusterId: o.clusterId,
       allowedCidrs: o.allowedCidrs,
       allowedNamespaces: o.allowedNamespaces,
+      trustedEndpointSliceManagers: o.trustedEndpointSliceManagers,
       kubeconfig: o.kubeconfig,
       awsRegion: o.awsRegion,
       awsEndpoint: o.awsEndpoint,
