@@ -61,6 +61,22 @@ describe("log redaction", () => {
     expect(output()).not.toContain(secret);
   });
 
+  it("never writes a secret of an Error logged on its own, and keeps its type", () => {
+    const { logger, output } = capture();
+    logger.error(new TypeError(`GET https://admin:${secret}@example.invalid failed`));
+    expect(output()).not.toContain(secret);
+    const line = JSON.parse(output()) as { msg: string; err: { type: string } };
+    expect(line.err.type).toBe("TypeError");
+    expect(line.msg).toContain("failed");
+  });
+
+  it("never writes a secret passed as a format argument", () => {
+    const { logger, output } = capture();
+    logger.info("calling %s", `https://example.invalid/?access_token=${secret}`);
+    expect(output()).toContain("calling");
+    expect(output()).not.toContain(secret);
+  });
+
   it("never writes a secret in the message text, pretty or not", () => {
     for (const pretty of [false, true]) {
       const { logger, output } = capture(pretty);

@@ -22,7 +22,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     hooks: {
       logMethod(this: Logger, args: Parameters<pino.LogFn>, method: pino.LogFn) {
-        const scrubbed = args.map((arg) => (typeof arg === "string" ? redactText(arg) : arg));
+        const scrubbed: unknown[] = args.map((arg) =>
+          typeof arg === "string" ? redactText(arg) : arg,
+        );
+        // An Error logged alone gives pino its message as `msg`: pass it scrubbed instead.
+        const [first] = args;
+        if (first instanceof Error && typeof args[1] !== "string") {
+          scrubbed.splice(1, 0, redactText(first.message));
+        }
         return method.apply(this, scrubbed as Parameters<pino.LogFn>);
       },
     },

@@ -34,8 +34,9 @@ const maxDepth = 10;
 
 /**
  * A copy of `value` with credential-named keys censored and every string passed through
- * `redactText`. Errors become plain objects (type, message, stack and own fields) so their
- * text is scrubbed too; cycles and very deep nesting are cut rather than followed.
+ * `redactText`. Errors stay Errors of the same class (so loggers still report their type) with
+ * their message, stack, cause and own fields scrubbed; cycles and very deep nesting are cut
+ * rather than followed.
  */
 export function redactValue(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
   if (typeof value === "string") return redactText(value);
@@ -43,13 +44,13 @@ export function redactValue(value: unknown, depth = 0, seen = new WeakSet<object
   if (seen.has(value) || depth >= maxDepth) return "[cut]";
   seen.add(value);
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1, seen));
-  const source: Record<string, unknown> =
-    value instanceof Error
-      ? { ...value, type: value.name, message: value.message, stack: value.stack }
-      : (value as Record<string, unknown>);
-  if (value instanceof Error && value.cause !== undefined) source.cause = value.cause;
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(source)) {
+  const keys = Object.keys(value);
+  const out: Record<string, unknown> =
+    value instanceof Error ? Object.create(Object.getPrototypeOf(value)) : {};
+  if (value instanceof Error)
+    keys.push("message", "stack", ...(value.cause === undefined ? [] : ["cause"]));
+  for (const key of new Set(keys)) {
+    const item: unknown = Reflect.get(value, key);
     out[key] = isSecretKey(key) ? censor : redactValue(item, depth + 1, seen);
   }
   return out;
