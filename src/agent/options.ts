@@ -48,11 +48,13 @@ export interface AgentOptions {
 /**
  * Defaults of the agent-only settings. The resync is shorter than the controller's because a
  * kernel read costs nothing against any API budget, and tampering should be repaired quickly.
+ * The HTTP server listens on loopback: the agent runs in the host network, where 0.0.0.0 would
+ * serve metrics to the whole VPC (the chart can bind it to the node IP for scraping instead).
  */
 export const agentDefaults = {
   mode: "fallback" as AgentMode,
   masquerade: false,
   routeProtocol: defaultRouteProtocol,
   resyncIntervalMs: 30_000,
-  http: { host: "0.0.0.0", port: 9402 },
+  http: { host: "127.0.0.1", port: 9402 },
 } as const;

@@ -15,9 +15,16 @@ describe("loadAgentOptions", () => {
       masquerade: false,
       routeProtocol: 201,
       resyncIntervalMs: 30_000,
-      http: { host: "0.0.0.0", port: 9402 },
+      http: { host: "127.0.0.1", port: 9402 },
     });
     expect(options.allowedCidrs.map((c) => c.text)).toEqual(["10.8.0.0/16"]);
+  });
+
+  it("serves metrics and probes on loopback unless told otherwise, not to the whole VPC", () => {
+    // The agent runs in the host network: 0.0.0.0 would expose it on every node address.
+    expect(load(base, { NODE_NAME: "node-a" }).http.host).toBe("127.0.0.1");
+    const nodeIp = load({ ...base, httpAddress: "10.0.1.5:9402" }, { NODE_NAME: "node-a" });
+    expect(nodeIp.http).toEqual({ host: "10.0.1.5", port: 9402 });
   });
 
   it("reads the agent flags", () => {

@@ -1,3 +1,4 @@
+import { agentDefaults } from "../agent/options.js";
 import { listenAddressValue } from "./addresses.js";
 import {
   defaults,
@@ -192,7 +193,7 @@ export const coreSettings = {
     file: "http",
     placeholder: "<host:port>",
     group: "HTTP and logging",
-    help: `Listen address of the health and metrics server (port 0 picks a free port). Default: ${defaults.http.host}:${defaults.http.port}.`,
+    help: `Listen address of the health and metrics server (port 0 picks a free port). Default: ${defaults.http.host}:${defaults.http.port}; the agent: ${agentDefaults.http.host}:${agentDefaults.http.port} (loopback: it runs in the host network).`,
     parser: listenAddressValue(defaults.http),
   }),
   logLevel: defineSetting({

@@ -206,7 +206,7 @@ gcp: { routePriority: 500 }
     [
       "a number where a mapping belongs",
       "minPrefixLength: 16",
-      "config file /etc/vpc-route-sync/config.yaml: minPrefixLength must be a mapping of settings, got the number 16",
+      "config file /etc/vpc-route-sync/config.yaml: minPrefixLength must be a mapping of settings, got a number",
     ],
     [
       "a unitless duration string",

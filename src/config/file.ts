@@ -3,7 +3,7 @@ import { suggestClosest } from "../annotations/suggest.js";
 import type { Problems } from "./problems.js";
 import { envName, optionKey } from "./setting.js";
 import { allSettings } from "./settings.js";
-import { describeType, show } from "./values.js";
+import { show } from "./values.js";
 
 /** The settings found in a config file, by dotted key (`aws.region`); nulls are left out. */
 export interface ConfigFile {
@@ -62,11 +62,21 @@ function walk(
     } else if (groupKeys.has(key)) {
       if (isMapping(value)) walk(value, key, out, report);
       else if (value !== null)
-        report(`${key} must be a mapping of settings, got ${describeType(value)}`);
+        report(`${key} must be a mapping of settings, got ${describeKind(value)}`);
     } else {
       report(unknownKey(key));
     }
   }
+}
+
+/**
+ * What a misplaced value is, without the value: a file in the wrong place (a kubeconfig, a key
+ * pasted by mistake) must not be repeated into an error that lands in logs.
+ */
+function describeKind(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (value === null) return "null";
+  return typeof value === "object" ? "a mapping" : `a ${typeof value}`;
 }
 
 /**
@@ -105,7 +115,7 @@ export function readConfigFile(
   if (!isMapping(document)) {
     problems.add(
       label,
-      `${show(path)} must hold a mapping of settings at the top level, got ${describeType(document)}`,
+      `${show(path)} must hold a mapping of settings at the top level, got ${describeKind(document)}`,
     );
     return undefined;
   }

@@ -1,4 +1,5 @@
 import { type Logger, pino } from "pino";
+import { redactText, redactValue } from "./redact.js";
 
 export type { Logger } from "pino";
 
@@ -10,23 +11,28 @@ export interface LoggerOptions {
   readonly destination?: NodeJS.WritableStream;
 }
 
-/** Paths whose values never reach a log line. */
-const redact = [
-  "*.password",
-  "*.secret",
-  "*.secretAccessKey",
-  "*.sessionToken",
-  "*.token",
-  "*.authorization",
-  "*.headers.authorization",
-  "*.credentials",
-];
-
 /** Creates the root JSON logger; components take `logger.child({ component })`. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const base = {
     level: options.level ?? "info",
-    redact: { paths: redact, censor: "[redacted]" },
+    // Credentials never reach a log line: see redact.ts for why pino's `redact` paths cannot.
+    formatters: {
+      bindings: (bindings: Record<string, unknown>) => scrub(bindings),
+      log: (object: Record<string, unknown>) => scrub(object),
+    },
+    hooks: {
+      logMethod(this: Logger, args: Parameters<pino.LogFn>, method: pino.LogFn) {
+        const scrubbed: unknown[] = args.map((arg) =>
+          typeof arg === "string" ? redactText(arg) : arg,
+        );
+        // An Error logged alone gives pino its message as `msg`: pass it scrubbed instead.
+        const [first] = args;
+        if (first instanceof Error && typeof args[1] !== "string") {
+          scrubbed.splice(1, 0, redactText(first.message));
+        }
+        return method.apply(this, scrubbed as Parameters<pino.LogFn>);
+      },
+    },
     base: { name: "vpc-route-sync" },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
@@ -37,6 +43,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     ? pino(base, options.destination as pino.DestinationStream)
     : pino(base);
 }
+
+const scrub = (object: Record<string, unknown>) => redactValue(object) as Record<string, unknown>;
 
 /** Renders `time level component msg {rest}` on one line for people; JSON stays the default. */
 function prettyStream(out: NodeJS.WritableStream): pino.DestinationStream {

@@ -62,6 +62,7 @@ export function optionalFeatureValues(agentNamespace: string): Record<string, un
     metrics: { serviceMonitor: { enabled: true, labels: { release: "prometheus" } } },
     networkPolicy: {
       enabled: true,
+      egress: { enabled: true },
       metricsFrom: [
         { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } },
       ],

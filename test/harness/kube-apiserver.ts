@@ -17,6 +17,7 @@ const repoRoot = here.includes(`${join("dist", "test")}`)
 export interface KubeBinaries {
   readonly etcd: string;
   readonly kubeApiServer: string;
+  readonly kubectl: string;
 }
 
 /** A running etcd + kube-apiserver pair on loopback, with an admin kubeconfig. */
@@ -44,7 +45,11 @@ export async function ensureKubeBinaries(): Promise<KubeBinaries> {
     if (line === undefined) throw new Error(`${script} did not print ${key}=...`);
     return line.slice(key.length + 1).trim();
   };
-  return { etcd: value("ETCD_BIN"), kubeApiServer: value("KUBE_APISERVER_BIN") };
+  return {
+    etcd: value("ETCD_BIN"),
+    kubeApiServer: value("KUBE_APISERVER_BIN"),
+    kubectl: value("KUBECTL_BIN"),
+  };
 }
 
 function kubeconfigYaml(server: string, ca: string, cert: string, key: string): string {

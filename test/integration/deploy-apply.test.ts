@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { KubeConfig } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import {
   clouds,
   cloudValues,
@@ -232,116 +232,5 @@ describe("rendered manifests against the real kube-apiserver", () => {
     expect(message).toContain('violates PodSecurity "baseline:latest"');
     expect(message).toContain("host namespaces (hostNetwork=true)");
     expect(message).toContain('must not include "NET_ADMIN"');
-  });
-});
-
-describe("admission policy for vpc-route-sync.io annotations", () => {
-  const services = `/api/v1/namespaces/vpn/services`;
-  const as = (user: string, group: string) => ({
-    "Impersonate-User": user,
-    "Impersonate-Group": group,
-  });
-  const editor = as("alice", `editors-${suffix}`);
-  const networkAdmin = as("bob", `vpn-admins`);
-  let policyDocs: KubeDocument[] = [];
-
-  const service = (name: string, annotations: Record<string, string>) => ({
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name, namespace: "vpn", annotations },
-    spec: { selector: { app: name }, ports: [{ port: 1194, protocol: "UDP" }] },
-  });
-  const annotate = (
-    name: string,
-    annotations: Record<string, string | null>,
-    headers: Record<string, string>,
-  ) =>
-    kube.request("PATCH", `${services}/${name}`, {
-      body: { metadata: { annotations } },
-      contentType: "application/merge-patch+json",
-      headers,
-    });
-
-  beforeAll(async () => {
-    policyDocs = renderAll("aws", {
-      admissionPolicy: { enabled: true, allowedGroups: ["system:masters", "vpn-admins"] },
-    }).filter((d) => d.kind.startsWith("ValidatingAdmissionPolicy"));
-    expect(policyDocs).toHaveLength(2);
-    const edit = {
-      apiGroups: [""],
-      resources: ["services"],
-      verbs: ["create", "update", "patch", "get"],
-    };
-    await applyForReal({
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "Role",
-      metadata: { name: `edit-${suffix}`, namespace: "vpn" },
-      rules: [edit],
-    });
-    await applyForReal({
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "RoleBinding",
-      metadata: { name: `edit-${suffix}`, namespace: "vpn" },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: `edit-${suffix}` },
-      subjects: [
-        { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `editors-${suffix}` },
-        { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "vpn-admins" },
-      ],
-    });
-    for (const doc of policyDocs) await applyForReal(doc);
-    // The policy takes effect once the API server's policy informer has it: probe with dry-run.
-    const started = Date.now();
-    const probe = service(`probe-${suffix}`, { "vpc-route-sync.io/cidrs": "10.8.0.0/24" });
-    while (
-      (await kube.request("POST", `${services}?dryRun=All`, { body: probe, headers: editor }))
-        .status < 300
-    ) {
-      if (Date.now() - started > 30_000) throw new Error("the admission policy never took effect");
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  });
-
-  afterAll(async () => {
-    for (const doc of [...policyDocs].reverse()) {
-      await kube.request("DELETE", await kube.pathOf(doc));
-    }
-  });
-
-  it("refuses a Service created with a vpc-route-sync.io annotation by someone not allowed", async () => {
-    const result = await kube.request("POST", services, {
-      body: service(`a-${suffix}`, { "vpc-route-sync.io/cidrs": "10.8.0.0/24" }),
-      headers: editor,
-    });
-    expect(result.status).toBe(403);
-    expect(messageOf(result.body)).toContain("alice may not set vpc-route-sync.io/cidrs");
-  });
-
-  it("lets that user edit everything else, and lets the allowed group set and remove the annotations", async () => {
-    const name = `b-${suffix}`;
-    expect(
-      (
-        await kube.request("POST", services, {
-          body: service(name, { team: "vpn" }),
-          headers: editor,
-        })
-      ).status,
-    ).toBe(201);
-    expect(
-      (await annotate(name, { "vpc-route-sync.io/cidrs": "10.8.0.0/24" }, editor)).status,
-    ).toBe(403);
-    expect(
-      (await annotate(name, { "Vpc-Route-Sync.io/cidrs": "10.8.0.0/24" }, editor)).status,
-    ).toBeGreaterThanOrEqual(400);
-    expect(
-      (await annotate(name, { "vpc-route-sync.io/cidrs": "10.8.0.0/24" }, networkAdmin)).status,
-    ).toBe(200);
-    expect((await annotate(name, { team: "network" }, editor)).status).toBe(200);
-    expect(
-      (await annotate(name, { "vpc-route-sync.io/cidrs": "10.8.1.0/24" }, editor)).status,
-    ).toBe(403);
-    expect((await annotate(name, { "vpc-route-sync.io/cidrs": null }, editor)).status).toBe(403);
-    expect((await annotate(name, { "vpc-route-sync.io/cidrs": null }, networkAdmin)).status).toBe(
-      200,
-    );
   });
 });

@@ -301,7 +301,7 @@ describe("Helm chart", () => {
       "--min-prefix-length-v6=48",
       "--max-cidrs-per-service=32",
       "--log-level=info",
-      "--http-address=0.0.0.0:9402",
+      "--http-address=127.0.0.1:9402",
     ]);
     expect(agent.containers[0]?.securityContext).toMatchObject({
       privileged: false,

@@ -3,118 +3,40 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ownershipTagPrefix } from "../../providers/aws/ownership-tags.js";
 import { ec2Operations } from "../../providers/aws/port.js";
+import {
+  awsIamDir,
+  awsPolicy,
+  decide,
+  ec2ActionsInClient,
+  readAwsIam,
+  sample,
+} from "./fixtures/aws-iam.js";
 
 const root = join(import.meta.dirname, "..", "..");
-const iamDir = join(root, "deploy", "iam", "aws");
-const read = (name: string) => readFileSync(join(iamDir, name), "utf8");
-
-/** What the documents' placeholders are replaced with, as docs/install-aws.md does (envsubst). */
-const sample: Record<string, string> = {
-  AWS_REGION: "eu-west-1",
-  AWS_ACCOUNT_ID: "111122223333",
-  ROUTE_TABLE_TAG_KEY: "vpc-route-sync.io/cluster/prod-eu-1",
-  ROUTE_TABLE_TAG_VALUE: "managed",
-  VPC_ID: "vpc-0123456789abcdef0",
-  OIDC_PROVIDER: "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
-  NAMESPACE: "vpc-route-sync",
-  SERVICE_ACCOUNT: "vpc-route-sync",
-  EKS_CLUSTER_NAME: "prod-eu-1",
-};
-
-type ConditionBlock = Record<string, Record<string, string | string[]>>;
-
-interface Statement {
-  Sid: string;
-  Effect: "Allow" | "Deny";
-  Action: string | string[];
-  Resource?: string | string[];
-  Principal?: unknown;
-  Condition?: ConditionBlock;
-}
-
-interface PolicyDocument {
-  Version: string;
-  Statement: Statement[];
-}
-
 const placeholders = (text: string) => [...text.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]);
-
-function policy(name: string): PolicyDocument {
-  const text = read(name).replace(/\$\{([A-Z0-9_]+)\}/g, (_, key: string) => {
-    const value = sample[key];
-    if (value === undefined) throw new Error(`${name} uses an unknown placeholder \${${key}}`);
-    return value;
-  });
-  return JSON.parse(text) as PolicyDocument;
-}
-
 const list = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-/**
- * Every EC2 action the provider's only SDK-importing file sends: each `new CreateRouteCommand(`
- * and each SDK paginator call `paginateDescribeVpcs(` (a Describe action, one call per page).
- */
-function commandsInClient(): string[] {
-  const source = readFileSync(join(root, "providers", "aws", "client.ts"), "utf8");
-  const sent = source.matchAll(/\bnew (\w+)Command\(|\bpaginate(\w+)\(/g);
-  return [...new Set([...sent].map((m) => m[1] ?? m[2] ?? ""))].sort();
-}
-
-/** A request as IAM sees it: action, resource ARN and condition context. */
-interface AwsRequest {
-  readonly action: string;
-  readonly resource: string;
-  readonly context: Readonly<Record<string, string | readonly string[]>>;
-}
-
-const glob = (pattern: string, value: string) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(value);
-
-/** IAM's evaluation of exactly the condition operators these documents use. */
-function conditionHolds(operator: string, key: string, expected: string[], request: AwsRequest) {
-  const actual = request.context[key];
-  const values = actual === undefined ? [] : list(actual as string | string[]);
-  switch (operator) {
-    case "StringEquals":
-    case "ArnEquals":
-      return values.length > 0 && values.every((v) => expected.includes(v));
-    case "StringLike":
-      return values.length > 0 && values.every((v) => expected.some((p) => glob(p, v)));
-    case "ForAllValues:StringLike":
-      return values.every((v) => expected.some((p) => glob(p, v)));
-    case "Null":
-      return (expected[0] === "true") === (actual === undefined);
-    default:
-      throw new Error(`the test's evaluator does not know the operator ${operator}`);
-  }
-}
-
-function isAllowed(document: PolicyDocument, request: AwsRequest): boolean {
-  return document.Statement.some(
-    (s) =>
-      s.Effect === "Allow" &&
-      list(s.Action).includes(request.action) &&
-      list(s.Resource).some((r) => glob(r, request.resource)) &&
-      Object.entries(s.Condition ?? {}).every(([operator, keys]) =>
-        Object.entries(keys).every(([key, value]) =>
-          conditionHolds(operator, key, list(value), request),
-        ),
-      ),
-  );
-}
-
-const table = "arn:aws:ec2:eu-west-1:111122223333:route-table/rtb-0123456789abcdef0";
-const managed = {
-  "aws:RequestedRegion": "eu-west-1",
-  [`aws:ResourceTag/${sample.ROUTE_TABLE_TAG_KEY}`]: "managed",
-};
-const unmanaged = { "aws:RequestedRegion": "eu-west-1", "aws:ResourceTag/Name": "main" };
+const arn = (type: string, id: string, account = sample.AWS_ACCOUNT_ID) =>
+  `arn:aws:ec2:${sample.AWS_REGION}:${account}:${type}/${id}`;
+const table = arn("route-table", "rtb-0123456789abcdef0");
+const eni = arn("network-interface", "eni-0123456789abcdef0");
+const clusterVpc = arn("vpc", sample.VPC_ID ?? "");
+const otherVpc = arn("vpc", "vpc-0fedcba9876543210");
+const selectorTag = `aws:ResourceTag/${sample.ROUTE_TABLE_TAG_KEY}`;
+const region = { "aws:RequestedRegion": "eu-west-1", "ec2:Region": "eu-west-1" };
+/** A route table that carries the selector tag, in the cluster's VPC: the only kind managed. */
+const managed = { ...region, [selectorTag]: "managed", "ec2:Vpc": clusterVpc };
+const untagged = { ...region, "aws:ResourceTag/Name": "main", "ec2:Vpc": clusterVpc };
+const inOtherVpc = { ...managed, "ec2:Vpc": otherVpc };
 const routeTag = `${ownershipTagPrefix}10.8.0.0/24`;
+
+const controller = ["controller-policy.json"];
+const withSourceDestCheck = ["controller-policy.json", "source-dest-check-policy.json"];
 
 describe("AWS IAM documents", () => {
   it("are valid JSON with version 2012-10-17 and only documented placeholders", () => {
-    const files = readdirSync(iamDir).filter((f) => f.endsWith(".json"));
+    const files = readdirSync(awsIamDir).filter((f) => f.endsWith(".json"));
     expect(files.sort()).toEqual([
       "controller-policy.json",
       "irsa-trust-policy.json",
@@ -123,18 +45,18 @@ describe("AWS IAM documents", () => {
     ]);
     const guide = readFileSync(join(root, "docs", "install-aws.md"), "utf8");
     for (const file of files) {
-      expect(policy(file).Version, file).toBe("2012-10-17");
-      for (const key of placeholders(read(file))) {
+      expect(awsPolicy(file).Version, file).toBe("2012-10-17");
+      for (const key of placeholders(readAwsIam(file))) {
         expect(guide, `docs/install-aws.md sets ${key} for ${file}`).toContain(`export ${key}=`);
       }
     }
   });
 
   it("grant exactly the EC2 actions the provider code can call, nothing more", () => {
-    const called = commandsInClient();
+    const called = ec2ActionsInClient();
     expect(called).toEqual(Object.values(ec2Operations).sort());
-    const granted = ["controller-policy.json", "source-dest-check-policy.json"].flatMap((f) =>
-      policy(f).Statement.flatMap((s) => list(s.Action)),
+    const granted = withSourceDestCheck.flatMap((f) =>
+      awsPolicy(f).Statement.flatMap((s) => list(s.Action)),
     );
     expect(
       granted.every((a) => !a.includes("*")),
@@ -144,101 +66,119 @@ describe("AWS IAM documents", () => {
   });
 
   it("keep ModifyNetworkInterfaceAttribute out of the base policy, in its own optional file", () => {
-    const base = policy("controller-policy.json").Statement.flatMap((s) => list(s.Action));
+    const base = awsPolicy("controller-policy.json").Statement.flatMap((s) => list(s.Action));
     expect(base).not.toContain("ec2:ModifyNetworkInterfaceAttribute");
-    const [statement] = policy("source-dest-check-policy.json").Statement;
+    const [statement] = awsPolicy("source-dest-check-policy.json").Statement;
     expect(list(statement?.Action)).toEqual(["ec2:ModifyNetworkInterfaceAttribute"]);
-    expect(statement?.Condition?.StringEquals?.["ec2:Vpc"]).toBe(
-      "arn:aws:ec2:eu-west-1:111122223333:vpc/vpc-0123456789abcdef0",
-    );
   });
 
-  const controller = () => policy("controller-policy.json");
+  it("allow every call the provider makes, on the resources EC2 authorizes it against", async () => {
+    for (const operation of ec2ActionsInClient()) {
+      const action = `ec2:${operation}`;
+      const request = operation.startsWith("Describe")
+        ? { action, resource: "*", context: region }
+        : operation === "ModifyNetworkInterfaceAttribute"
+          ? { action, resource: eni, context: { ...region, "ec2:Vpc": clusterVpc } }
+          : operation.endsWith("Tags")
+            ? { action, resource: table, context: { ...managed, "aws:TagKeys": [routeTag] } }
+            : { action, resource: table, context: managed };
+      expect(await decide(withSourceDestCheck, request), action).toBe("Allowed");
+    }
+  });
+
+  it("are checked against the route table only: EC2 does not authorize route writes on the ENI", async () => {
+    for (const action of ["ec2:CreateRoute", "ec2:ReplaceRoute"]) {
+      const decision = await decide(controller, { action, resource: eni, context: region });
+      expect(decision, action).toMatch(/^invalid: /);
+    }
+  });
+
   it.each([
-    [
-      "describes route tables in the configured region",
-      "ec2:DescribeRouteTables",
-      "*",
-      { "aws:RequestedRegion": "eu-west-1" },
-      true,
-    ],
     [
       "does not describe in another region",
       "ec2:DescribeRouteTables",
       "*",
-      { "aws:RequestedRegion": "us-east-1" },
-      false,
+      { ...region, "aws:RequestedRegion": "us-east-1" },
     ],
+    ["does not create a route in an untagged table", "ec2:CreateRoute", table, untagged],
+    ["does not replace a route in an untagged table", "ec2:ReplaceRoute", table, untagged],
+    ["does not delete a route in an untagged table", "ec2:DeleteRoute", table, untagged],
     [
-      "replaces a route in a table carrying the cluster's tag",
-      "ec2:ReplaceRoute",
-      table,
-      managed,
-      true,
-    ],
-    [
-      "creates and deletes routes only in tagged tables",
+      "does not create a route in a tagged table of another VPC",
       "ec2:CreateRoute",
       table,
-      unmanaged,
-      false,
+      inOtherVpc,
     ],
-    ["does not delete a route in an untagged table", "ec2:DeleteRoute", table, unmanaged, false],
     [
-      "writes an ownership tag on a tagged table",
+      "does not replace a route in a tagged table of another VPC",
+      "ec2:ReplaceRoute",
+      table,
+      inOtherVpc,
+    ],
+    [
+      "does not delete a route in a tagged table of another VPC",
+      "ec2:DeleteRoute",
+      table,
+      inOtherVpc,
+    ],
+    [
+      "does not tag a tagged table of another VPC",
       "ec2:CreateTags",
       table,
-      { ...managed, "aws:TagKeys": [routeTag] },
-      true,
+      { ...inOtherVpc, "aws:TagKeys": [routeTag] },
     ],
     [
-      "removes an ownership tag from a tagged table",
-      "ec2:DeleteTags",
-      table,
-      { ...managed, "aws:TagKeys": [routeTag] },
-      true,
-    ],
-    [
-      "cannot write the selector tag that puts a table under management",
+      "cannot add the selector tag that puts a table under management",
       "ec2:CreateTags",
       table,
       { ...managed, "aws:TagKeys": [sample.ROUTE_TABLE_TAG_KEY ?? ""] },
-      false,
     ],
     [
-      "cannot tag an untagged table at all",
-      "ec2:CreateTags",
-      table,
-      { ...unmanaged, "aws:TagKeys": [routeTag] },
-      false,
-    ],
-    [
-      "cannot delete every tag at once (DeleteTags without keys)",
+      "cannot remove the selector tag",
       "ec2:DeleteTags",
       table,
-      managed,
-      false,
+      { ...managed, "aws:TagKeys": [sample.ROUTE_TABLE_TAG_KEY ?? ""] },
+    ],
+    [
+      "cannot write a tag key outside vpc-route-sync.io/route/*",
+      "ec2:CreateTags",
+      table,
+      { ...managed, "aws:TagKeys": ["Name"] },
     ],
     [
       "cannot mix an ownership tag with another key",
       "ec2:CreateTags",
       table,
       { ...managed, "aws:TagKeys": [routeTag, "Name"] },
-      false,
     ],
+    [
+      "cannot tag an untagged table at all",
+      "ec2:CreateTags",
+      table,
+      { ...untagged, "aws:TagKeys": [routeTag] },
+    ],
+    ["cannot delete every tag at once (DeleteTags without keys)", "ec2:DeleteTags", table, managed],
     [
       "cannot write routes in another account's tables",
       "ec2:CreateRoute",
       table.replace("111122223333", "999999999999"),
       managed,
-      false,
     ],
-  ] as const)("%s", (_, action, resource, context, expected) => {
-    expect(isAllowed(controller(), { action, resource, context })).toBe(expected);
+    [
+      "cannot touch an ENI in another VPC",
+      "ec2:ModifyNetworkInterfaceAttribute",
+      eni,
+      { ...region, "ec2:Vpc": otherVpc },
+    ],
+  ] as const)("%s", async (_, action, resource, context) => {
+    const decision = await decide(withSourceDestCheck, { action, resource, context });
+    expect(decision).toBe("ImplicitlyDenied");
   });
 
   it("restrict ownership tags to the prefix the provider writes", () => {
-    const statement = controller().Statement.find((s) => list(s.Action).includes("ec2:CreateTags"));
+    const statement = awsPolicy("controller-policy.json").Statement.find((s) =>
+      list(s.Action).includes("ec2:CreateTags"),
+    );
     expect(statement?.Condition?.["ForAllValues:StringLike"]?.["aws:TagKeys"]).toEqual([
       `${ownershipTagPrefix}*`,
     ]);
@@ -246,7 +186,7 @@ describe("AWS IAM documents", () => {
   });
 
   it("let only the controller's ServiceAccount assume the role through IRSA", () => {
-    const [statement] = policy("irsa-trust-policy.json").Statement;
+    const [statement] = awsPolicy("irsa-trust-policy.json").Statement;
     expect(statement?.Action).toBe("sts:AssumeRoleWithWebIdentity");
     expect(statement?.Principal).toEqual({
       Federated: `arn:aws:iam::111122223333:oidc-provider/${sample.OIDC_PROVIDER}`,
@@ -258,7 +198,7 @@ describe("AWS IAM documents", () => {
   });
 
   it("let EKS Pod Identity of this account and cluster assume the role", () => {
-    const [statement] = policy("pod-identity-trust-policy.json").Statement;
+    const [statement] = awsPolicy("pod-identity-trust-policy.json").Statement;
     expect(statement?.Principal).toEqual({ Service: "pods.eks.amazonaws.com" });
     expect(list(statement?.Action).sort()).toEqual(["sts:AssumeRole", "sts:TagSession"]);
     expect(statement?.Condition?.ArnEquals?.["aws:SourceArn"]).toBe(

@@ -4,6 +4,7 @@ import {
   type KubeConfig,
   RequestContext,
 } from "@kubernetes/client-node";
+import { execPluginError } from "./credential-errors.js";
 import { kubeApiError } from "./errors.js";
 
 /** One HTTP exchange with the API server. */
@@ -49,7 +50,7 @@ export async function sendKubeRequest(
     context.setHeaderParam("Content-Type", req.contentType ?? "application/json");
     context.setBody(JSON.stringify(req.body));
   }
-  await kubeConfig.applySecurityAuthentication(context);
+  await authenticate(kubeConfig, context);
   signal.throwIfAborted();
   context.setSignal(signal);
   const response = await library.send(context).toPromise();
@@ -61,6 +62,21 @@ export async function sendKubeRequest(
   );
   if (ok) return text;
   throw kubeApiError(response.httpStatusCode, text, response.headers["retry-after"]);
+}
+
+/**
+ * Applies the KubeConfig's credentials to a request. An exec credential plugin's failure comes
+ * out of client-node with the plugin's stderr (or stdout) as its text, which may be a token; it
+ * is replaced by an error naming only the command.
+ */
+export async function authenticate(kubeConfig: KubeConfig, context: RequestContext): Promise<void> {
+  try {
+    await kubeConfig.applySecurityAuthentication(context);
+  } catch (error) {
+    const exec = kubeConfig.getCurrentUser()?.exec as { command?: unknown } | undefined;
+    if (exec === undefined || exec === null) throw error;
+    throw execPluginError(String(exec.command ?? "(no command)"), error);
+  }
 }
 
 /** Reads a body up to `limit` bytes; beyond it, truncates (error answers) or fails. */

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { load as parseYaml } from "js-yaml";
 import { errorMessage, PermanentError } from "../../errors.js";
+import { kubeconfigLoadError } from "./credential-errors.js";
 
 /** What a kubeconfig user sets that client-node does not read itself. */
 export interface UserExtras {
@@ -15,8 +16,8 @@ const unsupportedFields = ["as-groups", "as-uid", "as-user-extra"];
 
 /**
  * Reads a kubeconfig file and checks that it is YAML, before client-node parses it. An error
- * names the file, line and column but never quotes the file: js-yaml's own message shows the
- * lines around the error, which in a kubeconfig may be a token or a private key.
+ * names the file and line but never quotes the file: js-yaml's own message shows the lines
+ * around the error, which in a kubeconfig may be a token or a private key.
  */
 export function readKubeconfigFile(file: string): {
   text: string;
@@ -32,20 +33,9 @@ export function readKubeconfigFile(file: string): {
   try {
     parsed = parseYaml(text);
   } catch (error) {
-    throw new PermanentError(`kubeconfig ${file} is not valid YAML${yamlPosition(error)}`);
+    throw kubeconfigLoadError(file, error);
   }
   return { text, users: userExtras(parsed) };
-}
-
-/** ` at line L, column C: reason` from a js-yaml error, without its snippet of the file. */
-function yamlPosition(error: unknown): string {
-  if (typeof error !== "object" || error === null) return "";
-  const { mark, reason } = error as { mark?: { line?: number; column?: number }; reason?: string };
-  const at =
-    typeof mark?.line === "number"
-      ? ` at line ${mark.line + 1}, column ${(mark.column ?? 0) + 1}`
-      : "";
-  return `${at}${typeof reason === "string" ? `: ${reason}` : ""}`;
 }
 
 function userExtras(parsed: unknown): Map<string, UserExtras> {

@@ -55,7 +55,7 @@ const listNodes = (file: string) =>
   new KubeClient(loadKubeConfig(file)).list("/api/v1/nodes", { onItem: () => undefined });
 
 describe("loadKubeConfig", () => {
-  it("reports a YAML error by line and column without quoting the file (a token stays secret)", () => {
+  it("reports a YAML error by line without quoting the file (a token stays secret)", () => {
     const file = write(
       "broken",
       "users:\n- name: u\n  user:\n    token: s3cr3t-token-value\n   bad: [unclosed\n",
@@ -67,7 +67,7 @@ describe("loadKubeConfig", () => {
       message = String(error);
       expect(error).toBeInstanceOf(PermanentError);
     }
-    expect(message).toMatch(/is not valid YAML at line \d+, column \d+/);
+    expect(message).toMatch(/is not valid YAML at line \d+/);
     expect(message).not.toContain("s3cr3t-token-value");
   });
 

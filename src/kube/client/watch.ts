@@ -1,5 +1,6 @@
-import { type KubeConfig, Watch } from "@kubernetes/client-node";
+import { HttpMethod, type KubeConfig, RequestContext, Watch } from "@kubernetes/client-node";
 import { KubeApiError } from "./errors.js";
+import { authenticate } from "./http.js";
 import type { KubeStatus, WatchEvent } from "./types.js";
 
 /** The event types a watcher is told about; ERROR ends the watch with an error instead. */
@@ -60,16 +61,21 @@ export function watchStream<T>(
         settle(error);
       }
     };
-    new Watch(kubeConfig)
-      .watch(
-        path,
-        {
-          resourceVersion: options.resourceVersion,
-          allowWatchBookmarks: true,
-          timeoutSeconds: options.timeoutSeconds,
-        },
-        onEvent,
-        (error: unknown) => settle(asApiError(error)),
+    // Credentials first, through the same sanitising step as every other request (client-node
+    // caches them, so the Watch's own call below reuses them).
+    const url = `${kubeConfig.getCurrentCluster()?.server ?? ""}${path}`;
+    authenticate(kubeConfig, new RequestContext(url, HttpMethod.GET))
+      .then(() =>
+        new Watch(kubeConfig).watch(
+          path,
+          {
+            resourceVersion: options.resourceVersion,
+            allowWatchBookmarks: true,
+            timeoutSeconds: options.timeoutSeconds,
+          },
+          onEvent,
+          (error: unknown) => settle(asApiError(error)),
+        ),
       )
       .then((started) => {
         controller = started;
