@@ -69,12 +69,4 @@ export interface Provider {
   enableForwarding(target: ResolvedTarget): Promise<void>;
 }
 
-/** Counts every cloud API call by operation, for metrics and the API-budget benchmark. */
-export interface CallObserver {
-  onCall(
-    provider: string,
-    operation: string,
-    outcome: "ok" | "throttled" | "error",
-    seconds: number,
-  ): void;
-}
+export type { CallObserver } from "../src/domain/calls.js";

@@ -1,6 +1,6 @@
 import { cidrsAnnotation, masqueradeAnnotation } from "../annotations/keys.js";
-import { suggestClosest } from "../annotations/suggest.js";
 import { quote } from "../annotations/text.js";
+import { suggestClosest } from "../suggest.js";
 
 /**
  * Per-Service switch for the agent's MASQUERADE rule (`"true"` or `"false"`); absent means the

@@ -1,5 +1,5 @@
-import type { LogLevel } from "../config/types.js";
 import type { Cidr } from "../domain/cidr.js";
+import type { LogLevel } from "../observability/logger.js";
 
 /**
  * `fallback`: no cloud route table exists (kubenet, bare metal), so every node routes the VPN

@@ -1,5 +1,6 @@
 import type { Cidr } from "../domain/cidr.js";
 import type { OnNoEndpoint } from "../domain/service.js";
+import { suggestClosest } from "../suggest.js";
 import { parseCidrsValue } from "./cidrs-value.js";
 import {
   annotationPrefix,
@@ -11,7 +12,6 @@ import {
   routeTablesAnnotation,
 } from "./keys.js";
 import { parseRouteTablesValue } from "./route-tables-value.js";
-import { suggestClosest } from "./suggest.js";
 import { quote } from "./text.js";
 
 /** A Service's request as written: syntactically valid, not yet checked against the allowlist. */

@@ -1,4 +1,4 @@
-import type { LogLevel } from "./types.js";
+import type { LogLevel } from "../observability/logger.js";
 
 const logLevel: LogLevel = "info";
 

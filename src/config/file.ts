@@ -1,5 +1,5 @@
 import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
-import { suggestClosest } from "../annotations/suggest.js";
+import { suggestClosest } from "../suggest.js";
 import type { Problems } from "./problems.js";
 import { envName, optionKey } from "./setting.js";
 import { allSettings } from "./settings.js";

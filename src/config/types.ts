@@ -1,10 +1,8 @@
 import type { Cidr } from "../domain/cidr.js";
+import type { LogLevel } from "../observability/logger.js";
 
 /** The clouds with a route-table provider; picks the provider factory at start-up. */
 export type ProviderName = "aws" | "gcp" | "azure";
-
-/** Log levels pino accepts; kept as a closed set so a typo fails at start-up, not silently. */
-export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
 
 /** Lease-based leader election, so only one replica ever writes to the cloud (DESIGN.md 3.5). */
 export interface LeaderElectionConfig {

@@ -1,6 +1,9 @@
 import { type Logger, pino } from "pino";
 import { redactText, redactValue } from "./redact.js";
 
+/** The log levels a user may set (`--log-level`); `silent` logs nothing. */
+export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
+
 export type { Logger } from "pino";
 
 /** Options for the one root logger of a process. */

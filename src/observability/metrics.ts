@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { CallObserver } from "../../providers/types.js";
+import type { CallObserver } from "../domain/calls.js";
 
 /** Every metric the controller exports, on one registry per process. */
 export interface Metrics {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { editDistance, suggestClosest } from "./suggest.js";
+import { suggestClosest } from "./suggest.js";
 
 describe("suggestClosest", () => {
   const keys = ["cidrs", "route-tables", "on-no-endpoint"];
@@ -23,9 +23,7 @@ describe("suggestClosest", () => {
     },
   );
 
-  it("computes edit distances and stops early above the limit", () => {
-    expect(editDistance("kitten", "sitting")).toBe(3);
-    expect(editDistance("", "abc")).toBe(3);
-    expect(editDistance("abcdef", "uvwxyz", 2)).toBe(3);
+  it("answers quickly for a huge hostile name, which no candidate is near", () => {
+    expect(suggestClosest("x".repeat(1_000_000), keys)).toBeUndefined();
   });
 });
