@@ -3,7 +3,6 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { createAgentMetrics } from "../../src/agent/metrics.js";
-import type { AgentPassResult } from "../../src/agent/reconcile.js";
 import { type RunningAgent, startAgent } from "../../src/cli/agent.js";
 import { systemClock } from "../../src/clock.js";
 import { loadKubeConfig } from "../../src/kube/kubeconfig.js";
@@ -25,33 +24,19 @@ export async function buildDist(): Promise<void> {
   ]);
 }
 
-/** When an agent finished a pass that changed its node's routes or rules. */
-export interface AgentChange {
-  readonly at: number;
-  readonly node: string;
-}
-
 /**
  * Runs the real agent for every lab node in hop mode, in this process but with every command in
- * its node's namespace (as the DaemonSet's hostNetwork Pod would), and records when each pass
- * changed a route.
+ * its node's namespace (as the DaemonSet's hostNetwork Pod would).
  */
 export async function startLabAgents(
   lab: NetnsLab,
   nodes: readonly VpcNode[],
   kubeconfig: string,
   masquerade: boolean,
-): Promise<{ agents: RunningAgent[]; changes: AgentChange[] }> {
-  const changes: AgentChange[] = [];
+): Promise<RunningAgent[]> {
   const logger = createLogger({ level: process.env.VRS_TEST_LOG_LEVEL ?? "silent" });
   const agents: RunningAgent[] = [];
   for (const node of nodes) {
-    const onPass = (p: AgentPassResult) => {
-      const changed = p.steps.some(
-        (s) => s.outcome === "applied" && (s.step.kind === "replace" || s.step.kind === "delete"),
-      );
-      if (changed) changes.push({ at: Date.now(), node: node.name });
-    };
     agents.push(
       await startAgent({
         options: {
@@ -66,12 +51,11 @@ export async function startLabAgents(
         logger,
         metrics: createAgentMetrics({ defaultMetrics: false }),
         clock: systemClock,
-        onPass,
         backoff: { initialMs: 100, maxMs: 1_000 },
       }),
     );
   }
-  return { agents, changes };
+  return agents;
 }
 
 /** What the lab's controller is told: LocalStack, the seeded tables, the `vpn` namespace. */

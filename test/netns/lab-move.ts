@@ -103,7 +103,13 @@ export async function moveVpnPod(
       ? undefined
       : await waitFor(
           "the new node's agent adds the hop to the Pod",
-          () => world.agentChanges.find((c) => c.node === to.name && c.at >= sliceWrittenAt)?.at,
+          () =>
+            world.kernelRoutes.find(
+              (r) =>
+                r.node === to.name &&
+                r.at >= sliceWrittenAt &&
+                r.line.startsWith(`10.8.0.0/24 via ${world.vpn.ip} `),
+            )?.at,
           30_000,
           50,
         );

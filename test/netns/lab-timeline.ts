@@ -3,25 +3,33 @@ import type { MoveTimeline } from "./lab-move.js";
 const clock = (epochMs: number) => new Date(epochMs).toISOString().slice(11, 23);
 const ms = (value: number | undefined) => (value === undefined ? "-" : `${Math.round(value)} ms`);
 
-/** The per-move lines `npm run lab` prints: absolute times, then the parts of the interruption. */
+/** The per-move lines `npm run lab` prints: the events in the order they happened, then the parts. */
 export function formatMove(t: MoveTimeline): string {
+  const events: [number | undefined, string][] = [
+    [t.lastOkAt, "last successful request"],
+    [
+      t.oldStoppedAt,
+      "old VPN Pod deleted (SIGTERM; the new one listens, the load balancer sends to it)",
+    ],
+    [t.sliceWrittenAt, "EndpointSlice written (new Pod ready)"],
+    [t.vpnReconnectedAt, "device's VPN client reconnected"],
+    [t.routeTableChangedAt, "route tables changed (LocalStack, last of 3)"],
+    [t.vpcRouterChangedAt, "VPC router changed (last of 3 tables)"],
+    [t.hopRouteAt, `agent's hop route in ${t.to}'s kernel`],
+    [t.firstOkAt, "first successful request"],
+  ];
+  const lines = events
+    .flatMap(([at, what]) => (at === undefined ? [] : [{ at, what }]))
+    .sort((a, b) => a.at - b.at)
+    .map((e) => `  ${clock(e.at)}  ${e.what}`);
   return [
     `move ${t.move}: VPN Pod ${t.from} -> ${t.to}`,
-    `  ${clock(t.lastOkAt)}  last successful request`,
-    `  ${clock(t.oldStoppedAt)}  old VPN server stopped (new one listening, load balancer switched)`,
-    `  ${clock(t.sliceWrittenAt)}  EndpointSlice written`,
-    `  ${clock(t.vpnReconnectedAt)}  device's VPN client reconnected`,
-    `  ${clock(t.routeTableChangedAt)}  route tables changed (LocalStack)`,
-    `  ${clock(t.vpcRouterChangedAt)}  VPC router changed`,
-    t.hopRouteAt === undefined ? "" : `  ${clock(t.hopRouteAt)}  agent's hop route on ${t.to}`,
-    `  ${clock(t.firstOkAt)}  first successful request`,
+    ...lines,
     `  interruption ${ms(t.parts.interruptionMs)}: VPN reconnect ${ms(t.parts.vpnReconnectMs)}, ` +
       `EndpointSlice -> route table ${ms(t.parts.sliceToRouteTableMs)}, ` +
       `route table -> VPC router ${ms(t.parts.routeTableToRouterMs)}, ` +
       `EndpointSlice -> hop route ${ms(t.parts.sliceToHopMs)}`,
-  ]
-    .filter((line) => line !== "")
-    .join("\n");
+  ].join("\n");
 }
 
 /** Nearest-rank percentile of `values` (p in 0..100). */

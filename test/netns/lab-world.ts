@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { type EC2Client, ModifyNetworkInterfaceAttributeCommand } from "@aws-sdk/client-ec2";
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import type { RunningAgent } from "../../src/cli/agent.js";
@@ -12,7 +13,7 @@ import { type LocalStack, localStackEc2Client, startLocalStack } from "../harnes
 import type { ControllerProcess } from "../harness/resilience-processes.js";
 import { ProxyRequests, startDeviceServer } from "./http-probe.js";
 import { assertNetnsSupport, NetnsLab } from "./lab.js";
-import { type AgentChange, buildDist, startLabAgents, startLabController } from "./lab-control.js";
+import { buildDist, startLabAgents, startLabController } from "./lab-control.js";
 import { VpnPod } from "./lab-vpn-pod.js";
 import {
   assertOpenVpnSupport,
@@ -56,7 +57,8 @@ export class LabWorld {
   objects!: KubeObjects;
   router!: VpcRouter;
   controller: ControllerProcess | undefined;
-  agentChanges: AgentChange[] = [];
+  /** `ip monitor route` lines of every node, with the time each arrived. */
+  readonly kernelRoutes: { at: number; node: string; line: string }[] = [];
   proxyPod!: LabPod;
   proxy!: ProxyRequests;
   client!: OpenVpnProcess;
@@ -94,12 +96,8 @@ export class LabWorld {
       await this.router.start();
       await this.createKubeObjects(kube.kubeconfigPath);
       // The agents' own default stays off: the Service's annotation decides, as in scenario 5.
-      ({ agents: this.agents, changes: this.agentChanges } = await startLabAgents(
-        this.lab,
-        this.nodes,
-        kube.kubeconfigPath,
-        false,
-      ));
+      for (const node of this.nodes) this.watchRoutes(node);
+      this.agents = await startLabAgents(this.lab, this.nodes, kube.kubeconfigPath, false);
       this.startController();
       this.pki = await createVpnPki();
       this.vpn = await VpnPod.start(this, this.node(1), 0);
@@ -161,6 +159,14 @@ export class LabWorld {
   async stopController(): Promise<void> {
     this.controller?.signal("SIGTERM");
     await this.controller?.exited;
+  }
+
+  /** Records every route change in `node`'s kernel as it happens (`ip monitor`, no polling). */
+  private watchRoutes(node: VpcNode): void {
+    const monitor = this.lab.spawn(node.ns, "ip", ["monitor", "route"]);
+    createInterface(monitor.stdout ?? process.stdin).on("line", (line) =>
+      this.kernelRoutes.push({ at: Date.now(), node: node.name, line }),
+    );
   }
 
   /** Stops the kube-apiserver for `downMs` (etcd keeps its data) and waits until it is back. */
