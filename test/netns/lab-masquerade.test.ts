@@ -63,16 +63,26 @@ describe.each([
     });
 
     it("gets answers once the Service asks for masquerade, the device seeing no pod address", async () => {
-      const from = Date.now();
       await annotate(true);
+      await waitFor(
+        "every agent masquerades the VPN CIDR",
+        async () => (await Promise.all(world.nodes.map(masquerades))).every(Boolean),
+        30_000,
+        200,
+      );
+      const from = Date.now();
       const answered = await world.proxy.firstOkAfter(from, 30_000);
-      process.stderr.write(`[lab] masquerade on: the device saw requests from ${answered.peer}\n`);
-      expect(answered.peer).not.toMatch(/^10\.244\./);
+      expect(answered.peer).toBe(world.node(2).ipv4);
     });
 
     it("loses the answers again when masquerade is switched off", async () => {
       await annotate(false);
-      await quiet();
+      await waitFor(
+        "no agent masquerades any more",
+        async () => (await Promise.all(world.nodes.map(masquerades))).every((m) => !m),
+        30_000,
+        200,
+      );
       const from = Date.now();
       await quiet();
       expect(world.proxy.okSince(from)).toEqual([]);
