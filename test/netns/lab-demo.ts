@@ -7,7 +7,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { type MoveTimeline, moveVpnPod } from "./lab-move.js";
-import { formatMove, formatSummary, summarize } from "./lab-timeline.js";
+import { formatMove, formatSummary, summarizeMoves } from "./lab-timeline.js";
 import { LabWorld } from "./lab-world.js";
 
 async function main(): Promise<number> {
@@ -45,7 +45,7 @@ async function main(): Promise<number> {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, node: process.version },
       proxyIntervalMs: 50,
-      summary: summarize(timelines),
+      summary: summarizeMoves(timelines),
       moves: timelines,
     };
     await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);

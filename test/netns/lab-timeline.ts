@@ -1,3 +1,4 @@
+import { type Summary, summarize } from "../../bench/stats.js";
 import type { MoveTimeline } from "./lab-move.js";
 
 const clock = (epochMs: number) => new Date(epochMs).toISOString().slice(11, 23);
@@ -32,37 +33,27 @@ export function formatMove(t: MoveTimeline): string {
   ].join("\n");
 }
 
-/** Nearest-rank percentile of `values` (p in 0..100). */
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1] ?? Number.NaN;
-}
+const parts = [
+  "interruptionMs",
+  "vpnReconnectMs",
+  "sliceToRouteTableMs",
+  "routeTableToRouterMs",
+  "sliceToHopMs",
+] as const;
 
-/** p50/p99/max of each part over all moves. */
-export function summarize(moves: readonly MoveTimeline[]) {
-  const parts = [
-    "interruptionMs",
-    "vpnReconnectMs",
-    "sliceToRouteTableMs",
-    "routeTableToRouterMs",
-    "sliceToHopMs",
-  ] as const;
+/** Each part's distribution over all moves (bench/stats.ts, as every benchmark reports). */
+export function summarizeMoves(
+  moves: readonly MoveTimeline[],
+): Record<(typeof parts)[number], Summary> {
   return Object.fromEntries(
-    parts.map((part) => {
-      const values = moves.flatMap((m) => (m.parts[part] === undefined ? [] : [m.parts[part]]));
-      return [
-        part,
-        { p50: percentile(values, 50), p99: percentile(values, 99), max: Math.max(...values) },
-      ];
-    }),
-  ) as Record<(typeof parts)[number], { p50: number; p99: number; max: number }>;
+    parts.map((part) => [part, summarize(moves.flatMap((m) => m.parts[part] ?? []))]),
+  ) as Record<(typeof parts)[number], Summary>;
 }
 
 /** The summary lines printed after the moves. */
 export function formatSummary(moves: readonly MoveTimeline[]): string {
-  const s = summarize(moves);
-  const line = (name: string, v: { p50: number; p99: number; max: number }) =>
+  const s = summarizeMoves(moves);
+  const line = (name: string, v: Summary) =>
     `  ${name}: p50 ${ms(v.p50)}, p99 ${ms(v.p99)}, max ${ms(v.max)}`;
   return [
     `over ${moves.length} moves (proxy requests every 50 ms):`,

@@ -114,6 +114,7 @@ export class LabWorld {
     }
   }
 
+  /** Node 1, 2 or 3, as the scenarios and docs number them. */
   node(index: number): VpcNode {
     const node = this.nodes[index - 1];
     if (node === undefined) throw new Error(`the lab has no node ${index}`);
@@ -126,6 +127,7 @@ export class LabWorld {
     return this.pki;
   }
 
+  /** Turns an ENI's source/destination check on or off in LocalStack, as an admin would. */
   async setSourceDestCheck(eniId: string, enabled: boolean): Promise<void> {
     await this.ec2.send(
       new ModifyNetworkInterfaceAttributeCommand({

@@ -8,8 +8,7 @@ import type { NetnsLab } from "./lab.js";
 
 const run = promisify(execFile);
 
-/** The VPN network the server hands out; the device gets the first client address. */
-export const vpnNetwork = "10.8.0.0/24";
+/** The device's address: the first client address of the VPN network 10.8.0.0/24. */
 export const deviceVpnAddress = "10.8.0.2";
 
 /** Fails (never skips) without the openvpn binary or a TUN device: the lab would prove nothing. */
@@ -31,6 +30,7 @@ export interface VpnPki {
   remove(): Promise<void>;
 }
 
+/** Generates the lab's VPN credentials in a temporary directory (removed by `remove()`). */
 export async function createVpnPki(): Promise<VpnPki> {
   const dir = await mkdtemp(join(tmpdir(), "vrs-lab-vpn-"));
   const fingerprints = { server: "", client: "" };

@@ -22,7 +22,7 @@ export interface VpcNamespaces {
 /** The address devices dial; the internet namespace DNATs it to the current VPN Pod. */
 export const vpnPublicAddress = "203.0.113.10";
 /** The device's uplink address on its side of the internet namespace. */
-export const deviceUplinkAddress = "198.51.100.2";
+const deviceUplinkAddress = "198.51.100.2";
 
 /** `ip link add <a> type veth peer name <b> netns <nsB>` run in `nsA`, both ends up. */
 async function link(lab: NetnsLab, nsA: string, a: string, nsB: string, b: string) {
