@@ -1,4 +1,5 @@
 import { serveFrom } from "./lab-control.js";
+import { deletePod, reportPodReady } from "./lab-kubelet.js";
 import type { LabWorld } from "./lab-world.js";
 import { type OpenVpnProcess, startVpnServer } from "./openvpn.js";
 import { addPod, removePod } from "./pods.js";
@@ -15,35 +16,41 @@ export class VpnPod {
   readonly server: OpenVpnProcess;
   private readonly world: LabWorld;
   private readonly ns: string | undefined;
+  private readonly generation: number;
 
   private constructor(
     world: LabWorld,
+    generation: number,
     node: VpcNode,
     ip: string,
     ns: string | undefined,
     server: OpenVpnProcess,
   ) {
     this.world = world;
+    this.generation = generation;
     this.node = node;
     this.ip = ip;
     this.ns = ns;
     this.server = server;
   }
 
-  /** Creates the Pod and starts its server; resolves once the server is listening. */
+  /**
+   * Creates the Pod and starts its server; once the server listens, reports the Pod ready to
+   * the API server as its kubelet would.
+   */
   static async start(world: LabWorld, node: VpcNode, generation: number): Promise<VpnPod> {
     const { lab } = world;
     const pushRoutes = world.options.pushRoutes ?? ["10.244.0.0/16"];
-    if (world.options.hostNetwork === true) {
-      const server = startVpnServer(lab, node.ns, world.vpnPki, pushRoutes);
-      await server.connectedAfter(0);
-      return new VpnPod(world, node, node.ipv4, undefined, server);
-    }
-    const pod = await addPod(lab, `vpn${generation}`, node, "bridge", 10 + generation);
-    await lab.enableForwarding(pod.ns);
-    const server = startVpnServer(lab, pod.ns, world.vpnPki, pushRoutes);
+    const hostNetwork = world.options.hostNetwork === true;
+    const pod = hostNetwork
+      ? undefined
+      : await addPod(lab, `vpn${generation}`, node, "bridge", 10 + generation);
+    if (pod !== undefined) await lab.enableForwarding(pod.ns);
+    const server = startVpnServer(lab, pod?.ns ?? node.ns, world.vpnPki, pushRoutes);
     await server.connectedAfter(0);
-    return new VpnPod(world, node, pod.ipv4, pod.ns, server);
+    const ip = pod?.ipv4 ?? node.ipv4;
+    await reportPodReady(world.objects.core, generation, node, ip, hostNetwork);
+    return new VpnPod(world, generation, node, ip, pod?.ns, server);
   }
 
   /** Sends the load balancer's traffic here. */
@@ -62,9 +69,12 @@ export class VpnPod {
     await this.publishEndpoint();
   }
 
-  /** Stops the server (SIGTERM: its clients are told to reconnect), then removes the Pod. */
+  /**
+   * Deletes the Pod object and stops the server (SIGTERM: its clients are told to reconnect),
+   * then removes the Pod's namespace.
+   */
   async stop(): Promise<void> {
-    await this.server.stop();
+    await Promise.all([deletePod(this.world.objects.core, this.generation), this.server.stop()]);
     if (this.ns !== undefined)
       await removePod(this.world.lab, { ns: this.ns, node: this.node, ipv4: this.ip, ipv6: "" });
   }

@@ -14,6 +14,7 @@ import type { ControllerProcess } from "../harness/resilience-processes.js";
 import { ProxyRequests, startDeviceServer } from "./http-probe.js";
 import { assertNetnsSupport, NetnsLab } from "./lab.js";
 import { buildDist, startLabAgents, startLabController } from "./lab-control.js";
+import { ensureDefaultServiceAccount } from "./lab-kubelet.js";
 import { VpnPod } from "./lab-vpn-pod.js";
 import {
   assertOpenVpnSupport,
@@ -204,6 +205,7 @@ export class LabWorld {
     this.kubeConfig = loadKubeConfig(kubeconfigPath);
     this.objects = new KubeObjects(this.kubeConfig);
     await this.objects.ensureNamespace("vpn");
+    await ensureDefaultServiceAccount(this.objects.core);
     for (const node of this.nodes)
       await this.objects.createNode({
         name: node.name,
