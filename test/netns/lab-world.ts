@@ -96,8 +96,8 @@ export class LabWorld {
       this.router = new VpcRouter(this.lab, this.ns.router, this.ec2, this.nodes);
       await this.router.start();
       await this.createKubeObjects(kube.kubeconfigPath);
-      // The agents' own default stays off: the Service's annotation decides, as in scenario 5.
       for (const node of this.nodes) this.watchRoutes(node);
+      // The agents' own masquerade default stays off: the Service's annotation decides.
       this.agents = await startLabAgents(this.lab, this.nodes, kube.kubeconfigPath, false);
       this.startController();
       this.pki = await createVpnPki();
