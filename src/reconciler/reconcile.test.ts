@@ -170,6 +170,18 @@ describe("reconcilePass", () => {
     expect(r.events.map((e) => e.reason)).toContain("ForwardingDisabled");
   });
 
+  it("turns forwarding on for a node the routes already point at, not only on a write", async () => {
+    const r = fakeReconciler({ manageForwarding: true });
+    r.cluster.addService("vpn/openvpn", vpn, at("node-b"));
+    await reconcilePass(r.deps, batch);
+    const node = r.provider.nodes.get("node-b");
+    if (node) node.forwarding = false;
+    const writes = r.provider.writeCount();
+    await reconcilePass(r.deps, batch);
+    expect(r.provider.writeCount()).toBe(writes);
+    expect(r.provider.nodes.get("node-b")?.forwarding).toBe(true);
+  });
+
   it("refuses an invalid annotation with an Event and leaves existing routes alone", async () => {
     const r = fakeReconciler();
     r.provider.putRoute("rtb-1", "10.8.0.0/24", "eni-a", {

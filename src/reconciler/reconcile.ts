@@ -138,14 +138,19 @@ export async function reconcilePass(
         "dry run: write skipped",
       );
     }
-  } else if (writes.length > 0 && deps.mayWrite() && deps.cluster.isLive()) {
+  } else if (deps.mayWrite() && deps.cluster.isLive()) {
+    // Every target the plan routes to, not only those of this pass's writes: routes that already
+    // point at a node whose forwarding is off (turned off behind our back, or before the setting
+    // was enabled) are as broken as new ones.
     if (deps.manageForwarding)
       await enableForwarding(
         deps,
         observation,
-        writes.map((a) => a.target?.id),
+        plan.actions.map((a) => a.target?.id),
         log,
       );
+  }
+  if (!deps.dryRun && writes.length > 0 && deps.mayWrite() && deps.cluster.isLive()) {
     results = await applyPlan(writes, {
       applyWrite: (w) => deps.provider.applyWrite(w),
       assertMayWrite: () => {
@@ -206,25 +211,22 @@ export async function reconcilePass(
   return { status, plan, results, recheckInMs: gated?.recheckInMs };
 }
 
-/** Turns forwarding on for the targets about to receive routes; returns the ids now enabled. */
+/** Turns forwarding on for the targets the plan routes to, where it is off. */
 async function enableForwarding(
   deps: ReconcilerDeps,
   observation: Observation,
   targetIds: (string | undefined)[],
   log: Logger,
-): Promise<Set<string>> {
+): Promise<void> {
   const wanted = new Set(targetIds);
-  const enabled = new Set<string>();
   for (const target of observation.resolved.values()) {
     if (!wanted.has(target.id) || target.forwarding.state !== "disabled") continue;
     try {
       deps.assertMayWrite();
       await deps.provider.enableForwarding(target);
-      enabled.add(target.id);
       log.info({ target: target.id, node: target.nodeName }, "forwarding enabled");
     } catch (error) {
       log.warn({ err: error, target: target.id }, "forwarding not enabled");
     }
   }
-  return enabled;
 }

@@ -5,9 +5,9 @@ import { promisify } from "node:util";
 import { createAgentMetrics } from "../../src/agent/metrics.js";
 import { type RunningAgent, startAgent } from "../../src/cli/agent.js";
 import { systemClock } from "../../src/clock.js";
-import { loadKubeConfig } from "../../src/kube/kubeconfig.js";
+import { loadKubeConfig } from "../../src/kube/client/kubeconfig.js";
 import { createLogger } from "../../src/observability/logger.js";
-import type { KubeObjects } from "../harness/kube-objects.js";
+import { fixtureSliceManager, type KubeObjects } from "../harness/kube-objects.js";
 import { ControllerProcess } from "../harness/resilience-processes.js";
 import { labSettings } from "./agents.js";
 import type { NetnsLab } from "./lab.js";
@@ -42,6 +42,7 @@ export async function startLabAgents(
         options: {
           ...labSettings(node, { mode: "hop", masquerade }),
           resyncIntervalMs: 1_000,
+          trustedEndpointSliceManagers: [fixtureSliceManager],
           kubeconfig,
           http: { host: "127.0.0.1", port: 0 },
           log: { level: "silent", pretty: false },
@@ -77,6 +78,7 @@ export function startLabController(s: LabControllerSettings, identity: string): 
       clusterId: s.clusterId,
       allowedCidrs: "10.8.0.0/16",
       allowedNamespaces: "vpn",
+      trustedEndpointSliceManagers: fixtureSliceManager,
       kubeconfig: s.kubeconfig,
       leaderElectNamespace: "vpn",
       leaderElectIdentity: identity,

@@ -5,7 +5,7 @@ import { createInterface } from "node:readline";
 import { type EC2Client, ModifyNetworkInterfaceAttributeCommand } from "@aws-sdk/client-ec2";
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import type { RunningAgent } from "../../src/cli/agent.js";
-import { loadKubeConfig } from "../../src/kube/kubeconfig.js";
+import { loadKubeConfig } from "../../src/kube/client/kubeconfig.js";
 import { type SeededVpc, seedVpc } from "../harness/ec2-seed.js";
 import { type LocalKubeApiServer, startKubeApiServer } from "../harness/kube-apiserver.js";
 import { KubeObjects } from "../harness/kube-objects.js";
