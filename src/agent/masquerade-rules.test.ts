@@ -6,7 +6,7 @@ import {
   type MasqueradeState,
   parseRules,
   restorePayload,
-  ruleCidr,
+  ruleEntry,
   tokenize,
 } from "./masquerade-rules.js";
 
@@ -42,15 +42,30 @@ describe("masquerade rules", () => {
   });
 
   it("accepts only exact rules and exact jumps, whatever their comments", () => {
-    expect(ruleCidr(tokenize("-A VRS-MASQ -d 10.8.0.0/24 -j MASQUERADE"))).toBe("10.8.0.0/24");
-    expect(
-      ruleCidr(tokenize("-A VRS-MASQ -d fd08::/64 -m comment --comment x -j MASQUERADE")),
-    ).toBe("fd08::/64");
-    expect(ruleCidr(tokenize("-A VRS-MASQ -s 1.2.3.4/32 -d 10.8.0.0/24 -j MASQUERADE"))).toBe(
-      undefined,
+    const entry = (line: string) => ruleEntry(tokenize(line));
+    expect(entry("-A VRS-MASQ -d 10.8.0.0/24 -j MASQUERADE")).toEqual({
+      cidr: "10.8.0.0/24",
+      source: undefined,
+    });
+    expect(entry("-A VRS-MASQ -d fd08::/64 -m comment --comment x -j MASQUERADE")?.cidr).toBe(
+      "fd08::/64",
     );
-    expect(ruleCidr(tokenize("-A VRS-MASQ -d 10.8.0.0/24 -j ACCEPT"))).toBe(undefined);
+    expect(entry("-A VRS-MASQ -s 10.244.0.0/16 -d 10.8.0.0/24 -j MASQUERADE")).toEqual({
+      cidr: "10.8.0.0/24",
+      source: "10.244.0.0/16",
+    });
+    expect(entry("-A VRS-MASQ -s nonsense -d 10.8.0.0/24 -j MASQUERADE")).toBe(undefined);
+    expect(entry("-A VRS-MASQ -d 10.8.0.0/24 -o eth0 -j MASQUERADE")).toBe(undefined);
+    expect(entry("-A VRS-MASQ -d 10.8.0.0/24 -j ACCEPT")).toBe(undefined);
     expect(isExactJump(tokenize("-A POSTROUTING -s 10.0.0.0/8 -j VRS-MASQ"))).toBe(false);
+  });
+
+  it("writes the source of a rule and tells rules apart by source as well", () => {
+    const sourced = [{ cidr: "10.8.0.0/24", source: "10.244.0.0/16", service: "vpn/openvpn" }];
+    expect(restorePayload(state({ chainExists: false, rules: [], jumps: [] }), sourced)).toContain(
+      '-A VRS-MASQ -s 10.244.0.0/16 -d 10.8.0.0/24 -m comment --comment "vpc-route-sync vpn/openvpn" -j MASQUERADE',
+    );
+    expect(isInSync(state(), sourced)).toBe(false);
   });
 
   it("is in sync with exactly the wanted rules and one jump, and only then", () => {

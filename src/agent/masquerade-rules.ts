@@ -11,11 +11,20 @@ export interface MasqueradeState {
   readonly jumps: readonly (readonly string[])[];
 }
 
-/** A CIDR to MASQUERADE, with the Service that asked (written as a rule comment). */
+/**
+ * Traffic to MASQUERADE: to `cidr`, from `source` when set (a cluster CIDR, so only Pod traffic
+ * is rewritten, never traffic another node already rewrote and the hosting node forwards to the
+ * VPN Pod), with the Service that asked (written as a rule comment).
+ */
 export interface MasqueradeEntry {
   readonly cidr: string;
+  readonly source?: string;
   readonly service: ServiceKey;
 }
+
+/** What identifies a rule: its source and destination; comments never decide. */
+export const entryKey = (e: { readonly cidr: string; readonly source?: string | undefined }) =>
+  `${e.source ?? "*"}>${e.cidr}`;
 
 const jumpComment = "vpc-route-sync: masquerade traffic to VPN CIDRs";
 
@@ -56,14 +65,31 @@ function withoutComment(tokens: readonly string[]): string[] {
   return out;
 }
 
-/** The CIDR of a rule that is exactly `-A VRS-MASQ -d <cidr> -j MASQUERADE`; else undefined. */
-export function ruleCidr(tokens: readonly string[]): string | undefined {
-  const [a, chain, d, cidr, j, target, ...rest] = withoutComment(tokens);
+/**
+ * The source and destination of a rule that is exactly `-A VRS-MASQ [-s <cidr>] -d <cidr> -j
+ * MASQUERADE`; else undefined (a rule someone else shaped is never taken for ours).
+ */
+export function ruleEntry(
+  tokens: readonly string[],
+): { cidr: string; source: string | undefined } | undefined {
+  const all = withoutComment(tokens);
+  const hasSource = all[2] === "-s";
+  const source = hasSource ? canonical(all[3]) : undefined;
+  const [a, chain, d, cidr, j, target, ...rest] = hasSource
+    ? [...all.slice(0, 2), ...all.slice(4)]
+    : all;
   if (a !== "-A" || chain !== masqueradeChain || d !== "-d" || j !== "-j") return undefined;
-  if (target !== "MASQUERADE" || rest.length > 0 || cidr === undefined) return undefined;
-  const parsed = parseCidr(cidr);
-  return parsed.ok ? parsed.cidr.text : undefined;
+  if (target !== "MASQUERADE" || rest.length > 0 || (hasSource && source === undefined))
+    return undefined;
+  const destination = canonical(cidr);
+  return destination === undefined ? undefined : { cidr: destination, source };
 }
+
+const canonical = (text: string | undefined): string | undefined => {
+  if (text === undefined) return undefined;
+  const parsed = parseCidr(text);
+  return parsed.ok ? parsed.cidr.text : undefined;
+};
 
 /** True for the agent's own jump: `-A POSTROUTING -j VRS-MASQ` with nothing but a comment. */
 export function isExactJump(tokens: readonly string[]): boolean {
@@ -89,14 +115,14 @@ export function jumpsToChain(postrouting: readonly (readonly string[])[]): strin
 /** True when the table already holds exactly the desired rules and one exact jump. */
 export function isInSync(state: MasqueradeState, desired: readonly MasqueradeEntry[]): boolean {
   if (desired.length === 0) return !state.chainExists && state.jumps.length === 0;
-  const have = state.rules.map(ruleCidr);
-  const want = new Set(desired.map((e) => e.cidr));
+  const have = state.rules.map(ruleEntry);
+  const want = new Set(desired.map(entryKey));
   return (
     state.chainExists &&
     state.jumps.length === 1 &&
     isExactJump(state.jumps[0] ?? []) &&
     have.length === want.size &&
-    have.every((cidr) => cidr !== undefined && want.has(cidr))
+    have.every((entry) => entry !== undefined && want.has(entryKey(entry)))
   );
 }
 
@@ -119,10 +145,11 @@ export function restorePayload(
   if (desired.length === 0) {
     lines.push(`-X ${masqueradeChain}`);
   } else {
-    for (const entry of [...desired].sort((a, b) => (a.cidr < b.cidr ? -1 : 1))) {
+    for (const entry of [...desired].sort((a, b) => (entryKey(a) < entryKey(b) ? -1 : 1))) {
       const comment = quoteToken(`vpc-route-sync ${entry.service}`);
+      const source = entry.source === undefined ? "" : `-s ${entry.source} `;
       lines.push(
-        `-A ${masqueradeChain} -d ${entry.cidr} -m comment --comment ${comment} -j MASQUERADE`,
+        `-A ${masqueradeChain} ${source}-d ${entry.cidr} -m comment --comment ${comment} -j MASQUERADE`,
       );
     }
     if (keep === undefined) {

@@ -1,10 +1,11 @@
 import type { IpFamily } from "../domain/cidr.js";
 import type { Logger } from "../observability/logger.js";
 import {
+  entryKey,
   isInSync,
   type MasqueradeEntry,
   type MasqueradeState,
-  ruleCidr,
+  ruleEntry,
 } from "./masquerade-rules.js";
 import type { AgentMetrics } from "./metrics.js";
 import type { NatMasquerade } from "./nat-masquerade.js";
@@ -52,9 +53,9 @@ export async function syncMasquerade(
     return undefined;
   }
   if (plan.keepUnknown) {
-    for (const cidr of state.rules.map(ruleCidr)) {
-      if (cidr !== undefined && !wanted.some((e) => e.cidr === cidr))
-        wanted.push({ cidr, service: "unknown" });
+    for (const entry of state.rules.map(ruleEntry)) {
+      if (entry !== undefined && !wanted.some((e) => entryKey(e) === entryKey(entry)))
+        wanted.push({ ...entry, service: "unknown" });
     }
   }
   if (isInSync(state, wanted) || !deps.mayWrite()) return undefined;

@@ -147,6 +147,17 @@ describe("planNodeState", () => {
     },
   );
 
+  it("masquerades only traffic from the cluster CIDRs of the VPN CIDR's family when they are set", () => {
+    const annotations = { ...cidrs, "vpc-route-sync.io/masquerade": "true" };
+    const p = plan([svc(annotations, vpnOnN1)], {
+      clusterCidrs: [mustParseCidr("10.244.0.0/16"), mustParseCidr("fd44::/32")],
+    });
+    expect(p.masquerade.map((m) => `${m.source} > ${m.cidr}`)).toEqual([
+      "10.244.0.0/16 > 10.8.0.0/24",
+      "fd44::/32 > fd08::/64",
+    ]);
+  });
+
   it("masquerades on every node in hop mode, hosting or not", () => {
     const annotations = { ...cidrs, "vpc-route-sync.io/masquerade": "true" };
     const p = plan([svc(annotations, vpnOnN1)], { mode: "hop", nodeName: "n3" });

@@ -6,6 +6,7 @@ import { computeDesired } from "../planner/desired.js";
 import type { CidrPolicy } from "../planner/policy.js";
 import { eligibleNodes, targetKey } from "../planner/target-selection.js";
 import { type AgentService, readAgentIntents } from "./intents.js";
+import type { MasqueradeEntry } from "./masquerade-rules.js";
 import type { AgentMode } from "./options.js";
 
 /** What the agent remembers of a Service it last accepted, to hold its state while it is broken. */
@@ -46,7 +47,8 @@ export interface NodeRoute {
 /** The desired kernel state of one node, computed in full before anything is changed. */
 export interface NodePlan {
   readonly routes: readonly NodeRoute[];
-  readonly masquerade: readonly { readonly cidr: string; readonly service: ServiceKey }[];
+  /** Rules for the VRS-MASQ chain: one per VPN CIDR and cluster CIDR of its family. */
+  readonly masquerade: readonly MasqueradeEntry[];
   /** CIDRs whose existing routes are left exactly as they are, with the reason. */
   readonly held: ReadonlyMap<string, string>;
   /** A broken Service's CIDRs are unknown (agent restarted since): remove nothing at all. */
@@ -175,7 +177,15 @@ export function planNodeState(input: NodePlanInput): NodePlan {
   }
   return {
     routes,
-    masquerade: [...masquerade].map(([cidr, service]) => ({ cidr, service })),
+    masquerade: [...masquerade].flatMap(([cidr, service]) => {
+      // Only Pod traffic is rewritten: traffic another node already rewrote and this (hosting)
+      // node forwards to the VPN Pod keeps that node's address, which the far side can answer.
+      const family = familyOf(cidr.split("/")[0] ?? "");
+      const sources = input.clusterCidrs.filter((c) => c.family === family).map((c) => c.text);
+      return sources.length === 0
+        ? [{ cidr, service }]
+        : sources.map((source) => ({ cidr, source, service }));
+    }),
     held,
     keepUnknown,
     refusals: [...read.refusals, ...desired.refusals],
