@@ -14,19 +14,6 @@ export function isOurs(route: ObservedRoute, clusterId: string): boolean {
   return classifyOwnership(route, clusterId) === "ours";
 }
 
-/**
- * True when the controller may overwrite the route: ours, or unowned with adoption allowed.
- * Another cluster's route is never writable, whatever the settings.
- */
-export function mayOverwrite(
-  route: ObservedRoute,
-  clusterId: string,
-  adoptExistingRoutes: boolean,
-): boolean {
-  const ownership = classifyOwnership(route, clusterId);
-  return ownership === "ours" || (ownership === "unowned" && adoptExistingRoutes);
-}
-
 /** True when the controller may delete the route: only ever its own. */
 export function mayDelete(route: ObservedRoute, clusterId: string): boolean {
   return isOurs(route, clusterId);

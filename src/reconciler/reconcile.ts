@@ -195,7 +195,6 @@ export async function reconcilePass(
     ]);
   }
   const failed = results.some((r) => r.outcome !== "applied");
-  const pendingWrites = !deps.dryRun && writes.length > 0 && results.length === 0;
   const status = failed ? "error" : "success";
   deps.metrics.reconciles.inc({ result: status });
   deps.metrics.reconcileDuration.observe((deps.clock.monotonicMs() - started) / 1000);
@@ -204,7 +203,6 @@ export async function reconcilePass(
       actions: plan.actions.length,
       writes: writes.length,
       ms: Math.round(deps.clock.monotonicMs() - started),
-      pendingWrites,
     },
     "reconciled",
   );

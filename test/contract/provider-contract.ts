@@ -17,22 +17,9 @@ const cidr = "10.8.0.0/24";
 const service = "vpn/openvpn";
 const otherOwner = { clusterId: "other-cluster", service: "vpn/wireguard" };
 
-/**
- * Registers the provider contract for the worlds `start` creates, one fresh world per test.
- * `knownBugs` maps a behaviour's title to the bug that breaks it: that behaviour is registered
- * with `it.fails`, so the run stays green while the bug is open and turns red once it is fixed
- * (then the entry must go). A title that names no behaviour is refused, so none is skipped by a typo.
- */
-export function describeProviderContract(
-  name: string,
-  start: WorldFactory,
-  knownBugs: Readonly<Record<string, string>> = {},
-): void {
-  const titles = new Set<string>();
-  const behaviour = (title: string, body: () => Promise<void>) => {
-    titles.add(title);
-    (knownBugs[title] === undefined ? it : it.fails)(title, body);
-  };
+/** Registers the provider contract for the worlds `start` creates, one fresh world per test. */
+export function describeProviderContract(name: string, start: WorldFactory): void {
+  const behaviour = (title: string, body: () => Promise<void>) => it(title, body);
   describe(`provider contract: ${name}`, () => {
     let world: ContractWorld;
     const owner = () => ({ clusterId: world.clusterId, service });
@@ -218,8 +205,5 @@ export function describeProviderContract(
       const cidrs = (await world.provider.networkCidrs()).map((c) => c.text);
       expect(cidrs.sort()).toEqual([...world.networkCidrs].sort());
     });
-
-    const unknown = Object.keys(knownBugs).filter((title) => !titles.has(title));
-    if (unknown.length > 0) throw new Error(`knownBugs names no behaviour: ${unknown.join("; ")}`);
   });
 }
