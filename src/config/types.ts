@@ -4,7 +4,10 @@ import type { LogLevel } from "../observability/logger.js";
 /** The clouds with a route-table provider; picks the provider factory at start-up. */
 export type ProviderName = "aws" | "gcp" | "azure";
 
-/** Lease-based leader election, so only one replica ever writes to the cloud (DESIGN.md 3.5). */
+/**
+ * Lease-based leader election, so only one replica ever writes to the cloud (docs/design.md,
+ * safety rule 6).
+ */
 export interface LeaderElectionConfig {
   enabled: boolean;
   namespace: string;

@@ -26,7 +26,7 @@ export interface LeadershipHooks {
 
 /**
  * Lease-based leader election with client-go's semantics, so exactly one replica writes to the
- * cloud (DESIGN.md section 3 rule 5). Expiry and the leader's own validity are judged on the
+ * cloud (docs/design.md, safety rule 6). Expiry and the leader's own validity are judged on the
  * monotonic clock only; writers call `assertLeader()` immediately before every cloud write.
  */
 export class LeaderElector {

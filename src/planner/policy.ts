@@ -3,8 +3,9 @@ import type { Refusal } from "../domain/plan.js";
 import type { ServiceKey } from "../domain/service.js";
 
 /**
- * The admin's authority over which networks may be routed (DESIGN.md section 3). Built from the
- * controller's own configuration and the cloud's view of the VPC, never from a Service.
+ * The admin's authority over which networks may be routed (docs/design.md, safety rules 1-2).
+ * Built from the controller's own configuration and the cloud's view of the VPC, never from a
+ * Service.
  */
 export interface CidrPolicy {
   allowedCidrs: readonly Cidr[];

@@ -12,7 +12,7 @@ import type { CapturedController } from "./resilience-controller.js";
 import { waitFor } from "./resilience-processes.js";
 import { type Distribution, distribution } from "./resilience-stats.js";
 
-/** Share of cloud calls that fail in every campaign (DESIGN.md section 7). */
+/** Share of cloud calls that fail in every campaign (docs/design.md, Targets). */
 export const faultProbability = 0.3;
 
 /** How long the converged controller is watched under faults for stray writes. */

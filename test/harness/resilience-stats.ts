@@ -1,6 +1,6 @@
 /**
  * Distributions and result files for the resilience suite. Numbers are reported (console and
- * JSON under test/soak/results/), not asserted against the DESIGN.md targets: only generous
+ * JSON under test/soak/results/), not asserted against the docs/design.md targets: only generous
  * bounds are asserted, so a slow shared machine does not turn a measurement into a flake.
  */
 import { mkdirSync, writeFileSync } from "node:fs";

@@ -10,7 +10,7 @@ import { describeDistribution, distribution, writeResult } from "../harness/resi
 const rounds = Number(process.env.VRS_SOAK_FAULT_ROUNDS ?? 10);
 const seeds = (process.env.VRS_SOAK_FAULT_SEEDS ?? "101,202").split(",").map(Number);
 const id = process.pid % 1000;
-/** DESIGN.md: converge within 2 minutes with 30 % of cloud calls failing. */
+/** docs/design.md, Targets: converge within 2 minutes with 30 % of cloud calls failing. */
 const targetMs = 120_000;
 
 const worlds = {
