@@ -1,13 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
+import { entrypointSource } from "../test/harness/dockerfile.js";
 import { findFreePort } from "../test/harness/ports.js";
 import { type ManagedProcess, startProcess, waitUntil } from "../test/harness/processes.js";
 import { round1 } from "./support.js";
 
-/** The CLI entry point next to this file in dist/ (the benchmark runs compiled). */
-const mainJs = fileURLToPath(new URL("../src/main.js", import.meta.url));
+/** The file the image's ENTRYPOINT runs (the esbuild bundle's entry), in this checkout. */
+const mainJs = entrypointSource();
 
 /** One memory sample of a controller process, in MB. */
 export interface MemorySample {
@@ -20,13 +20,17 @@ export interface MemorySample {
   readonly heapTotalMb: number;
 }
 
-/** A `vpc-route-sync controller` child process with its metrics port. */
-export interface ControllerProcess {
+/** A benchmarked child process whose memory can be sampled. */
+export interface SampledProcess {
   readonly name: string;
   readonly pid: number;
-  readonly port: number;
   sample(): Promise<MemorySample>;
   stop(): Promise<void>;
+}
+
+/** A `vpc-route-sync controller` child process with its metrics port. */
+export interface ControllerProcess extends SampledProcess {
+  readonly port: number;
 }
 
 const kb = (status: string, field: string) => {
@@ -35,6 +39,12 @@ const kb = (status: string, field: string) => {
   return Number(match[1]) / 1024;
 };
 
+/** VmRSS and VmHWM of `pid` in MB, from /proc/<pid>/status. */
+export async function procRss(pid: number): Promise<{ rssMb: number; peakRssMb: number }> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  return { rssMb: round1(kb(status, "VmRSS")), peakRssMb: round1(kb(status, "VmHWM")) };
+}
+
 const gauge = (metrics: string, name: string) => {
   const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, "m").exec(metrics);
   if (match?.[1] === undefined) throw new Error(`/metrics has no ${name}`);
@@ -42,7 +52,7 @@ const gauge = (metrics: string, name: string) => {
 };
 
 /**
- * Starts `node dist/src/main.js controller <args>` as a separate process (its own process
+ * Starts `node <the bundle the image runs> controller <args>` as a separate process (its own process
  * group, log in `logDir`, `nodeFlags` before the script) and waits until /readyz answers 200.
  */
 export async function startControllerProcess(
@@ -84,11 +94,10 @@ export async function startControllerProcess(
     pid,
     port,
     async sample() {
-      const status = await readFile(`/proc/${pid}/status`, "utf8");
+      const rss = await procRss(pid);
       const metrics = await (await fetch(url("/metrics"))).text();
       return {
-        rssMb: round1(kb(status, "VmRSS")),
-        peakRssMb: round1(kb(status, "VmHWM")),
+        ...rss,
         heapUsedMb: round1(gauge(metrics, "vpc_route_sync_process_nodejs_heap_size_used_bytes")),
         heapTotalMb: round1(gauge(metrics, "vpc_route_sync_process_nodejs_heap_size_total_bytes")),
       };
@@ -99,7 +108,7 @@ export async function startControllerProcess(
 
 /** `count` samples `everyMs` apart; returns the one with the median RSS (and the last peak). */
 export async function settledSample(
-  proc: ControllerProcess,
+  proc: SampledProcess,
   count = 5,
   everyMs = 2_000,
 ): Promise<MemorySample> {

@@ -1,29 +1,34 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { entrypointSource, repoRoot } from "../test/harness/dockerfile.js";
 import { seedVpc } from "../test/harness/ec2-seed.js";
 import { fixtureSliceManager } from "../test/harness/kube-objects.js";
 import { localStackEc2Client } from "../test/harness/localstack.js";
 import { allRouteTo, benchEc2Port, createTable } from "./aws-world.js";
 import {
-  type ControllerProcess,
+  type MemorySample,
+  type SampledProcess,
   settledSample,
   startControllerProcess,
 } from "./controller-process.js";
 import { createVpnService, startKubeAndEc2 } from "./environment.js";
 import { imageNodeFlags } from "./image-node-flags.js";
 import { populateCluster } from "./kube-populate.js";
-import { memoryTargets, type Watcher } from "./memory-targets.js";
+import { buildFloorBundle, startFloorProcess } from "./memory-floor.js";
+import { handWrittenBuild, memoryTargets, type Watcher } from "./memory-targets.js";
 import { type BenchResult, writeResult } from "./results.js";
 import { benchResult, envInt, loadAverage, say, withCleanup } from "./support.js";
 
 /**
  * Memory at scale: controller processes run as the image runs them (`node <the Dockerfile's
- * V8 flags> dist/src/main.js controller`), one watching only the VPN namespace, one with
- * --allowed-namespaces '*', and (diagnostic) a twin of the first on plain `node`,
- * each with its own route tables on LocalStack; RSS and heap with an empty cluster, after 5,000 Nodes and 20,000 Services with
- * EndpointSlices were created in a dedicated kube-apiserver, and after a cold start on it.
+ * V8 flags> <the bundle its ENTRYPOINT names> controller`), one watching only the VPN namespace,
+ * one with --allowed-namespaces '*', and (diagnostic) a twin of the first on plain `node`, each
+ * with its own route tables on LocalStack; beside them the floor (bench/memory-floor.ts), with
+ * the image's flags and on plain node. RSS and heap of all of them with an empty cluster, after
+ * 5,000 Nodes and 20,000 Services with EndpointSlices were created in a dedicated kube-apiserver,
+ * and after a cold start (floors included) on it.
  */
 export async function benchMemoryScale(): Promise<BenchResult> {
   const started = Date.now();
@@ -36,6 +41,8 @@ export async function benchMemoryScale(): Promise<BenchResult> {
   };
   const settle = envInt("BENCH_MEMORY_SETTLE_SECONDS", 20) * 1000;
   const shipped = imageNodeFlags();
+  say("bundling the floor (the official clients alone) with the product's esbuild options ...");
+  const floorEntry = await buildFloorBundle();
   const watchers: Watcher[] = await withCleanup(async (cleanup) => {
     say("starting LocalStack (EC2) and a dedicated kube-apiserver + etcd ...");
     const { kube, localstack } = await startKubeAndEc2(cleanup);
@@ -76,7 +83,21 @@ export async function benchMemoryScale(): Promise<BenchResult> {
         v8: [] as string[],
       },
     ] as const;
-    const start = async (w: (typeof list)[number]): Promise<ControllerProcess> => {
+    const floors = [
+      { name: "floor", v8: shipped },
+      { name: "floor-plain-node", v8: [] as string[] },
+    ] as const;
+    const floorTarget = {
+      kubeconfigPath: kube.kubeconfigPath,
+      ec2Endpoint: localstack.endpoint,
+      region: "us-east-1",
+    };
+    const startFloor = async (f: (typeof floors)[number]): Promise<SampledProcess> => {
+      const proc = await startFloorProcess(f.name, floorEntry, floorTarget, logDir, f.v8);
+      cleanup.add(proc.name, () => proc.stop());
+      return proc;
+    };
+    const start = async (w: (typeof list)[number]): Promise<SampledProcess> => {
       const proc = await startControllerProcess(
         `controller-${w.name}`,
         [
@@ -105,16 +126,19 @@ export async function benchMemoryScale(): Promise<BenchResult> {
     };
     // allSettled: when one fails, the others still finish starting (and so register their stop).
     const startAll = async () => {
-      const settled = await Promise.allSettled(list.map(start));
+      const settled = await Promise.allSettled([...list.map(start), ...floors.map(startFloor)]);
       const failed = settled.find((r) => r.status === "rejected");
       if (failed !== undefined) throw failed.reason;
       return settled.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
     };
+    const names = [...list, ...floors].map((w) => w.name);
+    const show = (samples: readonly MemorySample[]) =>
+      samples.map((s, i) => `${names[i]} ${s.rssMb} MB RSS`).join(", ");
     let procs = await startAll();
-    say(`controllers ready (pids ${procs.map((p) => p.pid).join(", ")}); settling ...`);
+    say(`controllers and floors ready (pids ${procs.map((p) => p.pid).join(", ")}); settling ...`);
     await sleep(settle);
     const empty = await Promise.all(procs.map((p) => settledSample(p)));
-    say(`empty cluster: ${empty.map((s, i) => `${list[i]?.name} ${s.rssMb} MB RSS`).join(", ")}`);
+    say(`empty cluster: ${show(empty)}`);
     say(
       `creating ${scale.nodes} Nodes, ${scale.services} Services + EndpointSlices in ${scale.namespaces} namespaces ...`,
     );
@@ -123,17 +147,18 @@ export async function benchMemoryScale(): Promise<BenchResult> {
     const populateSeconds = Math.round((performance.now() - t0) / 1000);
     await sleep(settle);
     const grown = await Promise.all(procs.map((p) => settledSample(p)));
-    say(`after growth: ${grown.map((s, i) => `${list[i]?.name} ${s.rssMb} MB RSS`).join(", ")}`);
+    say(`after growth: ${show(grown)}`);
     await Promise.all(procs.map((p) => p.stop()));
-    say("cold start of both controllers on the full cluster ...");
+    say("cold start of the controllers and floors on the full cluster ...");
     procs = await startAll();
     await sleep(settle);
     const cold = await Promise.all(procs.map((p) => settledSample(p)));
     await Promise.all(procs.map((p) => p.stop()));
-    say(`cold start: ${cold.map((s, i) => `${list[i]?.name} ${s.rssMb} MB RSS`).join(", ")}`);
-    return list.map((w, i) => ({
+    say(`cold start: ${show(cold)}`);
+    return [...list, ...floors].map((w, i) => ({
       name: w.name,
-      allowedNamespaces: w.namespaces,
+      role: "namespaces" in w ? "controller" : "floor",
+      allowedNamespaces: "namespaces" in w ? w.namespaces : "-",
       nodeFlags: w.v8.length > 0 ? w.v8.join(" ") : "(none)",
       empty: empty[i],
       grown: grown[i],
@@ -149,8 +174,9 @@ export async function benchMemoryScale(): Promise<BenchResult> {
     {
       loadAverageAtStart: loadAtStart,
       scale,
-      setup: `dedicated kube-apiserver + etcd and LocalStack EC2; 'node ${shipped.join(" ")} dist/src/main.js controller --provider aws' processes (the V8 flags of deploy/Dockerfile's ENTRYPOINT), each leader of its own lease and route tables: one with --allowed-namespaces vpn, one with '*', and (diagnostic) the namespaced one again on plain 'node dist/src/main.js controller'; the VPN Service (1 CIDR) lives in namespace vpn; the scale objects carry no vpc-route-sync annotation; the scale Services are headless (see kube-populate.ts)`,
-      method: `RSS and peak RSS (VmRSS, VmHWM) from /proc/<pid>/status, heap from each process's own /metrics (nodejs_heap_size_*); each figure is the median-RSS sample of 5 taken 2 s apart after $settle / 1000s of settling (V8 shrinks its heap once a process idles, so younger samples read higher); 'grown': the same processes after the objects were created while they ran; 'cold': fresh processes started on the full cluster (VmHWM shows their start-up peak)`,
+      setup: `dedicated kube-apiserver + etcd and LocalStack EC2; 'node ${shipped.join(" ")} ${relative(repoRoot, entrypointSource())} controller --provider aws' processes (the esbuild bundle and V8 flags of deploy/Dockerfile's ENTRYPOINT), each leader of its own lease and route tables: one with --allowed-namespaces vpn, one with '*', and (diagnostic) the namespaced one again on plain node; the floor: bench/memory-floor-main.ts bundled with the product's esbuild options into ${relative(repoRoot, floorEntry)}, started the same way (image flags, and on plain node for the diagnostic twin), which builds the official clients as production does (loadKubeConfig + KubeClient, createEc2Client), lists Nodes with limit=1 and reads one DescribeRouteTables page, then idles; the VPN Service (1 CIDR) lives in namespace vpn; the scale objects carry no vpc-route-sync annotation; the scale Services are headless (see kube-populate.ts)`,
+      method: `RSS and peak RSS (VmRSS, VmHWM) from /proc/<pid>/status; heap from each controller's /metrics (nodejs_heap_size_*) and from the floor's process.memoryUsage() printed on SIGUSR2; each figure is the median-RSS sample of 5 taken 2 s apart after ${settle / 1000} s of settling (V8 shrinks its heap once a process idles, so younger samples read higher); 'grown': the same processes after the objects were created while they ran (the floors ran alongside); 'cold': fresh processes, floors included, started on the full cluster (VmHWM shows their start-up peak); ratios compare each controller with the floor of the same node flags sampled in the same phase`,
+      handWrittenBuild,
       watchers,
     },
   );

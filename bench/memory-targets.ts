@@ -1,9 +1,12 @@
 import type { MemorySample } from "./controller-process.js";
 import type { BenchResult } from "./results.js";
 
-/** One controller configuration's memory over the benchmark. */
+/** One process's memory over the benchmark: a controller configuration or a floor. */
 export interface Watcher {
   readonly name: string;
+  /** A controller, or the floor: the official clients alone (bench/memory-floor.ts). */
+  readonly role: "controller" | "floor";
+  /** The controller's --allowed-namespaces; "-" for a floor. */
   readonly allowedNamespaces: string;
   /** Node flags of the process (the image's V8 settings), or "(none)" for plain node. */
   readonly nodeFlags: string;
@@ -16,6 +19,21 @@ export interface Watcher {
   readonly populateSeconds: number;
 }
 
+/**
+ * RSS of the previous build (hand-written Kubernetes and EC2 clients, `node dist/src/main.js`),
+ * same benchmark and scale, for comparison: bench/results/memory-scale.json at commit a3f2613.
+ */
+export const handWrittenBuild = {
+  commit: "a3f2613",
+  rssMb: {
+    namespaced: { empty: 79.9, grown: 80.8, cold: 79.5 },
+    "all-namespaces": { empty: 79.6, grown: 84.6, cold: 85.4 },
+    "namespaced-plain-node": { empty: 85, grown: 81.5, cold: 85 },
+  } as Record<string, { empty: number; grown: number; cold: number } | undefined>,
+};
+
+/** Controller RSS at most this many times the floor's, at both cluster sizes. */
+const maxRatio = 1.25;
 /** "Roughly flat": RSS at scale at most this much above the empty-cluster RSS. */
 const flatPercent = 10;
 
@@ -23,24 +41,40 @@ const label = (w: Watcher) =>
   `${w.name} (--allowed-namespaces ${w.allowedNamespaces}; ${w.nodeFlags === "(none)" ? "diagnostic: plain node" : `as the image runs it: node ${w.nodeFlags}`})`;
 
 const growth = (from: number, to: number) => Math.round(((to - from) / from) * 1000) / 10;
+const ratio = (controller: MemorySample, floor: MemorySample) =>
+  Math.round((controller.rssMb / floor.rssMb) * 100) / 100;
+const heap = (s: MemorySample) => `${s.heapUsedMb}/${s.heapTotalMb}`;
+const versus = (c: MemorySample, f: MemorySample) =>
+  `controller ${c.rssMb} MB / floor ${f.rssMb} MB = ${ratio(c, f)}x (heap used/total ${heap(c)} vs ${heap(f)} MB)`;
 
 /**
- * Two lines per configuration: RSS at scale <= 100 MB (the worse of the running and the
- * cold-started process) and growth over the empty cluster within the flatness bound.
+ * Three lines per controller configuration: RSS over the floor of the same node flags at the
+ * empty cluster, the same at scale (the worse of the running and the cold-started process, each
+ * against the floor sampled beside it), and growth over the empty cluster.
  */
 export function memoryTargets(watchers: readonly Watcher[]): BenchResult["targets"] {
   return watchers.flatMap((w) => {
+    const floor = watchers.find((f) => f.role === "floor" && f.nodeFlags === w.nodeFlags);
     const { empty, grown, cold } = w;
+    if (w.role !== "controller" || floor?.empty === undefined) return [];
+    if (floor.grown === undefined || floor.cold === undefined) return [];
     if (empty === undefined || grown === undefined || cold === undefined) return [];
-    const worst = Math.max(grown.rssMb, cold.rssMb);
+    const old = handWrittenBuild.rssMb[w.name];
+    const was = (mb: string) => `; hand-written build (${handWrittenBuild.commit}): ${mb}`;
+    const atScale = Math.max(ratio(grown, floor.grown), ratio(cold, floor.cold));
     const up = Math.max(growth(empty.rssMb, grown.rssMb), growth(empty.rssMb, cold.rssMb));
-    const heap = (s: MemorySample) => `${s.heapUsedMb}/${s.heapTotalMb}`;
     return [
       {
-        name: `${label(w)}: RSS at scale`,
-        target: "<= 100 MB",
-        measured: `${grown.rssMb} MB running, ${cold.rssMb} MB cold-started (start-up peak ${cold.peakRssMb} MB); heap used/total ${heap(grown)} and ${heap(cold)} MB`,
-        met: worst <= 100,
+        name: `${label(w)}: RSS over the floor, empty cluster`,
+        target: `<= ${maxRatio}x the floor`,
+        measured: `${versus(empty, floor.empty)}${old ? was(`${old.empty} MB`) : ""}`,
+        met: ratio(empty, floor.empty) <= maxRatio,
+      },
+      {
+        name: `${label(w)}: RSS over the floor at scale (worse of running and cold-started)`,
+        target: `<= ${maxRatio}x the floor`,
+        measured: `running: ${versus(grown, floor.grown)}; cold-started: ${versus(cold, floor.cold)}, start-up peak ${cold.peakRssMb} MB${old ? was(`${old.grown} MB running, ${old.cold} MB cold`) : ""}`,
+        met: atScale <= maxRatio,
       },
       {
         name: `${label(w)}: RSS growth over the empty cluster`,

@@ -11,7 +11,7 @@
  */
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { build, type Metafile } from "esbuild";
+import { type BuildOptions, build, type Metafile } from "esbuild";
 
 /** The repository root, also when this file runs compiled from dist/deploy/. */
 const root = join(import.meta.dirname, "..").replace(/\/dist$/, "");
@@ -32,32 +32,45 @@ const banner = [
   "const require = __bundleCreateRequire(import.meta.url);",
 ].join("\n");
 
+/**
+ * How the product is bundled, apart from what and where: exported so that a benchmark measuring
+ * what the official clients cost on their own (bench/memory-floor.ts) bundles them exactly alike.
+ */
+export const bundleOptions = {
+  absWorkingDir: root,
+  chunkNames: "chunks/[name]-[hash]",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node22", // package.json engines
+  // CommonJS modules read their own location; in ESM output that is the chunk's.
+  define: { __dirname: "import.meta.dirname", __filename: "import.meta.filename" },
+  banner: { js: banner },
+  minifySyntax: true,
+  minifyWhitespace: true,
+  keepNames: true,
+  legalComments: "none",
+  metafile: true,
+  logLevel: "warning",
+} as const satisfies BuildOptions;
+
+/**
+ * Bundles `entry` (relative to the repository root) into `dir` afresh with the product's options,
+ * as `dir`/main.js plus chunks; returns the metafile.
+ */
+export async function bundleEntry(entry: string, dir: string): Promise<Metafile> {
+  const outdir = join(root, dir);
+  await rm(outdir, { recursive: true, force: true });
+  const result = await build({ ...bundleOptions, entryPoints: { main: entry }, outdir });
+  return result.metafile;
+}
+
 /** Builds dist/bundle/ afresh and writes its metafile; returns the metafile. */
 export async function buildBundle(): Promise<Metafile> {
-  const outdir = join(root, bundleLayout.dir);
-  await rm(outdir, { recursive: true, force: true });
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: { main: "src/main.ts" },
-    outdir,
-    chunkNames: "chunks/[name]-[hash]",
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node22", // package.json engines
-    // CommonJS modules read their own location; in ESM output that is the chunk's.
-    define: { __dirname: "import.meta.dirname", __filename: "import.meta.filename" },
-    banner: { js: banner },
-    minifySyntax: true,
-    minifyWhitespace: true,
-    keepNames: true,
-    legalComments: "none",
-    metafile: true,
-    logLevel: "warning",
-  });
-  await writeFile(join(root, bundleLayout.metafile), JSON.stringify(result.metafile));
-  return result.metafile;
+  const metafile = await bundleEntry("src/main.ts", bundleLayout.dir);
+  await writeFile(join(root, bundleLayout.metafile), JSON.stringify(metafile));
+  return metafile;
 }
 
 if (import.meta.main) {
