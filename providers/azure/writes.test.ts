@@ -66,10 +66,16 @@ class MemoryPort implements AzurePort {
     ref: ResourceRef,
     name: string,
     route: { addressPrefix: string; nextHopIpAddress: string },
-  ): Promise<void> {
+  ): Promise<AzureRoute> {
     this.puts++;
-    const stored = { name, ...route, nextHopType: "VirtualAppliance" };
+    const stored = {
+      name,
+      ...route,
+      nextHopType: "VirtualAppliance",
+      provisioningState: "Succeeded",
+    };
     await this.busy(ref, () => this.table(ref).routes.set(name, stored));
+    return stored;
   }
   async deleteRoute(ref: ResourceRef, name: string): Promise<void> {
     await this.busy(ref, () => this.table(ref).routes.delete(name));

@@ -56,7 +56,7 @@ export const getVirtualNetwork: Handler = (context) => {
   return { status: 200, body: renderVirtualNetwork(vnet) };
 };
 
-/** GET .../locations/{l}/operations/{id}: `{ status: InProgress | Succeeded | Failed }`. */
+/** GET .../locations/{l}/operations/{id}: `{ status: InProgress | Succeeded | Failed | Canceled }`. */
 export const getOperationStatus: Handler = (context) => {
   const operation = context.store.operations.get(context.match.params[2] ?? "");
   if (!operation)
@@ -77,7 +77,7 @@ export const getOperationResult: Handler = (context) => {
       },
     };
   }
-  if (operation.status === "Failed" && operation.failure) {
+  if (operation.status !== "Succeeded" && operation.failure) {
     throw new ArmError(500, operation.failure.code, operation.failure.message);
   }
   return { status: 204 };
