@@ -22,6 +22,7 @@ import type { GcpPort } from "./port.js";
 import { RecentListing } from "./recent-listing.js";
 import { parseNetwork } from "./resource-paths.js";
 import { listNetworkRoutes } from "./route-listing.js";
+import { RouteWarnings } from "./route-warnings.js";
 import { TargetResolver } from "./targets.js";
 import { RouteWriter } from "./writes.js";
 
@@ -83,6 +84,7 @@ export function createGcpProviderFromPort(
   const port = observePort(rawPort, clock, settings.calls);
   const targets = new TargetResolver(port, network, clock, ttlMs);
   const listed = new RecentListing(clock);
+  const warnings = new RouteWarnings();
   const writer = new RouteWriter({
     listed,
     port,
@@ -113,10 +115,11 @@ export function createGcpProviderFromPort(
     async listTables() {
       const routes = await listNetworkRoutes(port, network);
       listed.remember(routes);
+      warnings.remember(routes);
       return [toObservedTable(network.name, routes, settings.clusterId)];
     },
-    resolveTarget: (node: NodeInfo, family: IpFamily): Promise<ResolvedTarget> =>
-      targets.resolve(node, family),
+    resolveTarget: async (node: NodeInfo, family: IpFamily): Promise<ResolvedTarget> =>
+      warnings.apply(await targets.resolve(node, family)),
     applyWrite: (write: RouteWrite) => writer.apply(write),
     async enableForwarding(target: ResolvedTarget) {
       throw new PermanentError(
