@@ -44,6 +44,11 @@ export interface GcpProviderSettings {
   readonly operationTimeoutMs?: number;
   /** Pause between operation polls after an early answer (default 1 s). */
   readonly pollIntervalMs?: number;
+  /**
+   * Upper bound of one `globalOperations.wait` call (default 30 s; the server holds up to ~2
+   * minutes). The loop goes on after it, so this only bounds how long a lost answer stalls.
+   */
+  readonly operationWaitCallMs?: number;
 }
 
 /**
@@ -98,7 +103,7 @@ export function createGcpProviderFromPort(
       pollIntervalMs: settings.pollIntervalMs ?? 1_000,
       // One wait call may legally return early, so bounding it well below the server's own
       // ~2 minutes loses nothing and keeps a lost answer from stalling every route for minutes.
-      waitCallMs: 30_000,
+      waitCallMs: settings.operationWaitCallMs ?? 30_000,
     },
   });
   let cidrCache: { at: number; cidrs: readonly Cidr[] } | undefined;

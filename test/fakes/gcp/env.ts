@@ -48,6 +48,8 @@ export interface FakeRequest {
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly body: unknown;
+  /** Aborted when the client hangs up or the server closes, so a held answer stops holding. */
+  readonly signal?: AbortSignal;
 }
 
 /** One REST method of the fake: returns the JSON resource or throws an ApiFailure. */
