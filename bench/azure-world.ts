@@ -81,7 +81,12 @@ const allRouteTo = (
     const routes = fake.routeTable(id)?.routes ?? [];
     return cidrs.every((c) => {
       const mine = routes.filter((r) => r.addressPrefix === c);
-      return mine.length === 1 && mine[0]?.nextHopIpAddress === ip;
+      // A route is in place once its operation has succeeded, not when the PUT was accepted.
+      return (
+        mine.length === 1 &&
+        mine[0]?.nextHopIpAddress === ip &&
+        mine[0].provisioningState === "Succeeded"
+      );
     });
   });
 

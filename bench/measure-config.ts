@@ -18,6 +18,8 @@ export interface ConfigSpec {
   readonly timeoutMs: number;
   /** Overrides the default read gap (moves that take tens of seconds need no tight loop). */
   readonly pollGapMs?: number;
+  /** Limit of the untimed initial programming (default 180 s). */
+  readonly initialTimeoutMs?: number;
   start(): Promise<BenchController>;
   world(controller: BenchController): MoveWorld;
 }
@@ -46,8 +48,9 @@ export async function measureConfig(
     // Routes left by an earlier configuration are already in place: also wait for this
     // controller's first pass, so that no move lands before it has synced and observed.
     while (controller.passes() < 1 || !(await world.isConverged(fromNode))) {
-      if (performance.now() - t0 > 180_000)
-        throw new Error(`${spec.name}: initial programming not done within 180 s`);
+      const limitMs = spec.initialTimeoutMs ?? 180_000;
+      if (performance.now() - t0 > limitMs)
+        throw new Error(`${spec.name}: initial programming not done within ${limitMs / 1000} s`);
       await sleep(50);
     }
     say(`  initial programming confirmed after ${(performance.now() - t0).toFixed(0)} ms`);

@@ -69,7 +69,8 @@ describe("azure provider write concurrency and retries against the fake ARM over
     });
     await provider.applyWrite(write("create", v4, "10.0.0.4"));
     expect(clock.sleeps).toEqual([188, 188, 375]);
-    expect(fake.calls("routeTables.get")).toBe(2);
+    // the claim's read, again after the 412, and the read-back that verifies the tag
+    expect(fake.calls("routeTables.get")).toBe(3);
     expect(fake.routeTable(ids.tableA)?.tags).toHaveProperty("vrs-c1-10-8-0-0-24", "vpn/openvpn");
   });
 

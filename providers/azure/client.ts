@@ -1,6 +1,7 @@
 import {
   type NetworkInterface,
   NetworkManagementClient,
+  type Route,
   type RouteTable,
 } from "@azure/arm-network";
 import type { TokenCredential } from "@azure/core-auth";
@@ -11,7 +12,7 @@ import {
   RestError,
 } from "@azure/core-rest-pipeline";
 import { DefaultAzureCredential } from "@azure/identity";
-import type { AzureNetworkInterface, AzurePort, AzureRouteTable } from "./port.js";
+import type { AzureNetworkInterface, AzurePort, AzureRoute, AzureRouteTable } from "./port.js";
 import type { ResourceRef } from "./resource-id.js";
 
 export type { TokenCredential } from "@azure/core-auth";
@@ -47,16 +48,21 @@ function toNetworkInterface(nic: NetworkInterface): AzureNetworkInterface {
   };
 }
 
+function toRoute(route: Route): AzureRoute {
+  return {
+    name: route.name ?? "",
+    addressPrefix: route.addressPrefix ?? "",
+    nextHopType: route.nextHopType ?? "",
+    nextHopIpAddress: route.nextHopIpAddress,
+    provisioningState: route.provisioningState,
+  };
+}
+
 function toRouteTable(table: RouteTable): AzureRouteTable {
   return {
     etag: table.etag,
     tags: { ...table.tags },
-    routes: (table.routes ?? []).map((route) => ({
-      name: route.name ?? "",
-      addressPrefix: route.addressPrefix ?? "",
-      nextHopType: route.nextHopType ?? "",
-      nextHopIpAddress: route.nextHopIpAddress,
-    })),
+    routes: (table.routes ?? []).map(toRoute),
     subnetIds: (table.subnets ?? []).flatMap((subnet) => (subnet.id ? [subnet.id] : [])),
   };
 }
@@ -131,13 +137,14 @@ export function createAzureSdkPort(options: AzureSdkOptions): AzurePort {
       );
     },
     async putRoute(t, routeName, route) {
-      await client(t.subscriptionId).routes.createOrUpdate(
+      const written = await client(t.subscriptionId).routes.createOrUpdate(
         t.resourceGroup,
         t.name,
         routeName,
         { ...route, nextHopType: "VirtualAppliance" },
         write(),
       );
+      return toRoute(written);
     },
     async deleteRoute(t, routeName) {
       await client(t.subscriptionId).routes.delete(t.resourceGroup, t.name, routeName, write());

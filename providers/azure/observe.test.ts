@@ -5,7 +5,13 @@ import type { AzureRoute, AzureRouteTable } from "./port.js";
 const table = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/routeTables/rt";
 
 function appliance(name: string, addressPrefix: string, ip: string): AzureRoute {
-  return { name, addressPrefix, nextHopType: "VirtualAppliance", nextHopIpAddress: ip };
+  return {
+    name,
+    addressPrefix,
+    nextHopType: "VirtualAppliance",
+    nextHopIpAddress: ip,
+    provisioningState: "Succeeded",
+  };
 }
 
 function observe(routes: AzureRoute[], tags: Record<string, string> = {}) {
@@ -19,7 +25,7 @@ function observe(routes: AzureRoute[], tags: Record<string, string> = {}) {
 }
 
 describe("observing an Azure route table", () => {
-  it("owns a route only with both its name and its tag", () => {
+  it("owns a route by its name, taking the Service from its tag", () => {
     expect(
       observe([appliance("vrs-c1-10-8-0-0-24", "10.8.0.0/24", "10.0.0.4")], {
         "VRS-C1-10-8-0-0-24": "vpn/openvpn",
@@ -32,15 +38,30 @@ describe("observing an Azure route table", () => {
         exists: true,
       },
     ]);
-    expect(
-      observe([appliance("vrs-c1-10-8-0-0-24", "10.8.0.0/24", "10.0.0.4")])[0]?.owner,
-    ).toBeUndefined();
-    expect(
-      observe([appliance("vrs-c1-10-8-0-0-24", "10.8.0.0/24", "10.0.0.4")], {
-        "vrs-c1-10-8-0-0-24": "garbage",
-      })[0]?.owner,
-    ).toBeUndefined();
   });
+
+  it.each([
+    ["missing", {}],
+    ["malformed", { "vrs-c1-10-8-0-0-24": "garbage" }],
+  ])(
+    "keeps our route ours when its tag is %s (a concurrent tag write dropped it), with the Service unknown so the record is rewritten",
+    (_, tags) => {
+      expect(
+        observe([appliance("vrs-c1-10-8-0-0-24", "10.8.0.0/24", "10.0.0.4")], tags)[0]?.owner,
+      ).toEqual({ clusterId: "c1", service: unknownService });
+    },
+  );
+
+  it.each(["Failed", "Canceled", "Updating"])(
+    "reports a route in provisioningState %s as having no target in place",
+    (state) => {
+      const route = { ...appliance("vrs-c1-10-8-0-0-24", "10.8.0.0/24", "10.0.0.4") };
+      const [observed] = observe([{ ...route, provisioningState: state }], {
+        "vrs-c1-10-8-0-0-24": "vpn/openvpn",
+      });
+      expect(observed).toMatchObject({ targetId: undefined, exists: true });
+    },
+  );
 
   it("treats a tag on a foreign-named route as no ownership", () => {
     expect(
@@ -67,12 +88,14 @@ describe("observing an Azure route table", () => {
           addressPrefix: "10.9.0.0/24",
           nextHopType: "Internet",
           nextHopIpAddress: undefined,
+          provisioningState: "Succeeded",
         },
         {
           name: "c",
           addressPrefix: "AzureCloud",
           nextHopType: "Internet",
           nextHopIpAddress: undefined,
+          provisioningState: "Succeeded",
         },
       ]),
     ).toEqual([

@@ -6,6 +6,11 @@ export interface AzureRoute {
   readonly addressPrefix: string;
   readonly nextHopType: string;
   readonly nextHopIpAddress: string | undefined;
+  /**
+   * `Succeeded`, or `Updating`/`Deleting` while an operation runs, `Failed`/`Canceled` after one
+   * that did not succeed; undefined when ARM sent none. Only `Succeeded` is a route in place.
+   */
+  readonly provisioningState: string | undefined;
 }
 
 /** A route table with what ownership and planning need: routes, tags, etag, subnets. */
@@ -32,18 +37,24 @@ export interface AzureNetworkInterface {
  */
 export interface AzurePort {
   getRouteTable(table: ResourceRef): Promise<AzureRouteTable>;
-  /** Replaces the table's tags (PATCH), only while its etag is still `etag` (If-Match). */
+  /**
+   * Replaces the table's whole tag set (PATCH). Sends `If-Match: etag`, which the API does not
+   * declare for this operation: it may be honoured (412) or ignored, so callers verify.
+   */
   updateRouteTableTags(
     table: ResourceRef,
     tags: Readonly<Record<string, string>>,
     etag: string | undefined,
   ): Promise<void>;
-  /** Creates or updates one route to a VirtualAppliance next hop and waits for the LRO. */
+  /**
+   * Creates or updates one route to a VirtualAppliance next hop, waits for the LRO and returns
+   * the route as ARM reports it afterwards (the caller checks it is in place).
+   */
   putRoute(
     table: ResourceRef,
     routeName: string,
     route: { readonly addressPrefix: string; readonly nextHopIpAddress: string },
-  ): Promise<void>;
+  ): Promise<AzureRoute>;
   /** Deletes one route and waits for the LRO; an absent route is success (204). */
   deleteRoute(table: ResourceRef, routeName: string): Promise<void>;
   getNetworkInterface(nic: ResourceRef): Promise<AzureNetworkInterface>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Clock } from "../../src/clock.js";
 import { mustParseCidr } from "../../src/domain/cidr.js";
-import { PermanentError, ThrottledError } from "../../src/errors.js";
+import { PermanentError, ThrottledError, TransientError } from "../../src/errors.js";
 import { silentLogger } from "../../src/observability/logger.js";
 import type { RouteWrite } from "../types.js";
 import type { AzurePort, AzureRoute, AzureRouteTable } from "./port.js";
@@ -66,10 +66,16 @@ class MemoryPort implements AzurePort {
     ref: ResourceRef,
     name: string,
     route: { addressPrefix: string; nextHopIpAddress: string },
-  ): Promise<void> {
+  ): Promise<AzureRoute> {
     this.puts++;
-    const stored = { name, ...route, nextHopType: "VirtualAppliance" };
+    const stored = {
+      name,
+      ...route,
+      nextHopType: "VirtualAppliance",
+      provisioningState: "Succeeded",
+    };
     await this.busy(ref, () => this.table(ref).routes.set(name, stored));
+    return stored;
   }
   async deleteRoute(ref: ResourceRef, name: string): Promise<void> {
     await this.busy(ref, () => this.table(ref).routes.delete(name));
@@ -193,6 +199,20 @@ describe("azure route writer", () => {
       throttled,
     );
     expect(clock.sleeps).toEqual([]);
+  });
+
+  it.each([
+    ["provisioningState Failed", { provisioningState: "Failed" }],
+    ["another next hop", { nextHopIpAddress: "10.0.0.99" }],
+  ])("does not trust a PUT whose returned route has %s: a retryable error", async (_, returned) => {
+    const port = new MemoryPort();
+    const put = port.putRoute.bind(port);
+    port.putRoute = async (ref, name, route) => ({ ...(await put(ref, name, route)), ...returned });
+    const error = await writerFor(port)
+      .apply(create("10.8.0.0/24"))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientError);
+    expect(String(error)).toMatch(/not Succeeded with 10\.0\.0\.4; it will be written again/);
   });
 
   it("refuses route tables it does not manage", async () => {

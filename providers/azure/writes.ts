@@ -1,9 +1,9 @@
 import type { Clock } from "../../src/clock.js";
-import { isNotFound, PermanentError } from "../../src/errors.js";
+import { ConflictError, isNotFound, PermanentError, TransientError } from "../../src/errors.js";
 import type { Logger } from "../../src/observability/logger.js";
 import type { RouteWrite } from "../types.js";
 import { canonicalIp, canonicalPrefix, clusterOfRouteName, routeNameFor } from "./naming.js";
-import type { AzurePort, AzureRouteTable } from "./port.js";
+import type { AzurePort, AzureRoute, AzureRouteTable } from "./port.js";
 import { idKey, type ResourceRef } from "./resource-id.js";
 import { type RetryPolicy, withRetries } from "./retry.js";
 import { KeyedSerializer } from "./serial.js";
@@ -28,10 +28,13 @@ function tagKeyOf(tags: Readonly<Record<string, string>>, name: string): string 
 }
 
 /**
- * Applies route writes one route at a time (never a whole-table PUT), one write at a time per
- * route table. Create records ownership first (tag, then route), so a crash leaves a record and
- * not an unowned route; replace is a PUT of the same route name (gapless); delete removes the
- * route, then the record. Each step retries throttles and conflicts with the injected clock.
+ * Applies route writes one route at a time (never a whole-table PUT: the API declares no
+ * If-Match on it, so it could drop another cluster's route), one write at a time per route
+ * table. Create records ownership first (tag, then route), so a crash leaves a record and not an
+ * unowned route; replace is a PUT of the same route name (gapless), rewriting the tag when the
+ * owner changed; delete removes the route, then the record. A PUT counts only when ARM reports
+ * the route Succeeded with our next hop. Each step retries throttles and conflicts with the
+ * injected clock.
  */
 export class RouteWriter {
   private readonly serializer = new KeyedSerializer();
@@ -63,15 +66,17 @@ export class RouteWriter {
       );
     }
     const name = routeNameFor(this.deps.clusterId, write.cidr);
-    if (write.kind === "create" || write.adopt) {
+    if (write.kind === "create" || write.adopt || write.ownerChanged) {
       await this.retrying(() => this.claim(ref, write, name));
     }
     const route = { addressPrefix: write.cidr.text, nextHopIpAddress: nextHop };
-    await this.retrying(() =>
-      this.deps.call("routes.createOrUpdate", `${ref.resourceGroup}/${ref.name}/${name}`, () =>
+    const resource = `${ref.resourceGroup}/${ref.name}/${name}`;
+    const written = await this.retrying(() =>
+      this.deps.call("routes.createOrUpdate", resource, () =>
         this.deps.port.putRoute(ref, name, route),
       ),
     );
+    assertInPlace(written, resource, nextHop);
     const past = write.kind === "create" ? "created" : "replaced";
     this.deps.logger.info(
       { table: write.table, cidr: write.cidr.text, target: nextHop, route: name },
@@ -160,6 +165,17 @@ export class RouteWriter {
     await this.deps.call("routeTables.updateTags", `${ref.resourceGroup}/${ref.name}`, () =>
       this.deps.port.updateRouteTableTags(ref, tags, table.etag),
     );
+    // The PATCH replaces the whole tag set and ARM may ignore If-Match, so a concurrent writer
+    // can undo ours: read back, and retry from a fresh read if our record is not there. A loss
+    // that happens after this check is repaired on a later pass (observe.ts reports the route
+    // ours with the Service unknown).
+    const after = await this.readTable(ref);
+    const now = tagKeyOf(after.tags, name);
+    if ((now === undefined ? undefined : after.tags[now]) !== value) {
+      throw new ConflictError(
+        `the ownership tag ${name} on route table ${ref.resourceGroup}/${ref.name} was overwritten by a concurrent tag write; writing it again`,
+      );
+    }
   }
 
   private retrying<T>(step: () => Promise<T>): Promise<T> {
@@ -167,4 +183,15 @@ export class RouteWriter {
       this.deps.logger.debug({ err: error, attempt, delayMs }, "azure write retried");
     });
   }
+}
+
+/** A PUT whose operation succeeded may still leave a route that is not in place; never trust it. */
+function assertInPlace(route: AzureRoute, resource: string, nextHop: string): void {
+  const state = route.provisioningState;
+  const hop =
+    route.nextHopIpAddress === undefined ? undefined : canonicalIp(route.nextHopIpAddress);
+  if ((state === undefined || state === "Succeeded") && hop === nextHop) return;
+  throw new TransientError(
+    `azure routes.createOrUpdate ${resource}: ARM reports the route in provisioningState ${state ?? "(none)"} with next hop ${hop ?? "(none)"}, not Succeeded with ${nextHop}; it will be written again`,
+  );
 }

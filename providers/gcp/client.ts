@@ -14,6 +14,7 @@ import {
   RoutesClient,
   SubnetworksClient,
 } from "@google-cloud/compute";
+import { canonicalRange } from "./dest-range.js";
 import type {
   GcpInstance,
   GcpNetwork,
@@ -68,13 +69,17 @@ function toRoute(route: protos.google.cloud.compute.v1.IRoute): GcpRoute {
     name: route.name ?? "",
     id: String(route.id ?? ""),
     network: route.network ?? "",
-    destRange: route.destRange ?? "",
+    destRange: canonicalRange(route.destRange ?? ""),
     priority: Number(route.priority ?? 1000),
     nextHopInstance: text(route.nextHopInstance),
     nextHopIp: text(route.nextHopIp),
     otherNextHop: other,
     description: route.description ?? "",
     tags: route.tags ?? [],
+    warnings: (route.warnings ?? []).map((w) => ({
+      code: String(w.code ?? "UNKNOWN"),
+      message: w.message ?? "",
+    })),
   };
 }
 

@@ -11,6 +11,7 @@ export interface GcpRoute {
   /** uint64 as a decimal string; changes when a route of the same name is recreated. */
   readonly id: string;
   readonly network: string;
+  /** Canonical (`canonicalRange`), whatever spelling the API displayed. */
   readonly destRange: string;
   readonly priority: number;
   readonly nextHopInstance: string | undefined;
@@ -19,6 +20,8 @@ export interface GcpRoute {
   readonly otherNextHop: string | undefined;
   readonly description: string;
   readonly tags: readonly string[];
+  /** Compute's `warnings[]` on the route (NEXT_HOP_NOT_RUNNING...): the route drops traffic. */
+  readonly warnings: readonly { readonly code: string; readonly message: string }[];
 }
 
 /** What routes.insert needs. */

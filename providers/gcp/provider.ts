@@ -22,6 +22,7 @@ import type { GcpPort } from "./port.js";
 import { RecentListing } from "./recent-listing.js";
 import { parseNetwork } from "./resource-paths.js";
 import { listNetworkRoutes } from "./route-listing.js";
+import { RouteWarnings } from "./route-warnings.js";
 import { TargetResolver } from "./targets.js";
 import { RouteWriter } from "./writes.js";
 
@@ -43,6 +44,11 @@ export interface GcpProviderSettings {
   readonly operationTimeoutMs?: number;
   /** Pause between operation polls after an early answer (default 1 s). */
   readonly pollIntervalMs?: number;
+  /**
+   * Upper bound of one `globalOperations.wait` call (default 30 s; the server holds up to ~2
+   * minutes). The loop goes on after it, so this only bounds how long a lost answer stalls.
+   */
+  readonly operationWaitCallMs?: number;
 }
 
 /**
@@ -83,6 +89,7 @@ export function createGcpProviderFromPort(
   const port = observePort(rawPort, clock, settings.calls);
   const targets = new TargetResolver(port, network, clock, ttlMs);
   const listed = new RecentListing(clock);
+  const warnings = new RouteWarnings();
   const writer = new RouteWriter({
     listed,
     port,
@@ -96,7 +103,7 @@ export function createGcpProviderFromPort(
       pollIntervalMs: settings.pollIntervalMs ?? 1_000,
       // One wait call may legally return early, so bounding it well below the server's own
       // ~2 minutes loses nothing and keeps a lost answer from stalling every route for minutes.
-      waitCallMs: 30_000,
+      waitCallMs: settings.operationWaitCallMs ?? 30_000,
     },
   });
   let cidrCache: { at: number; cidrs: readonly Cidr[] } | undefined;
@@ -113,10 +120,11 @@ export function createGcpProviderFromPort(
     async listTables() {
       const routes = await listNetworkRoutes(port, network);
       listed.remember(routes);
+      warnings.remember(routes);
       return [toObservedTable(network.name, routes, settings.clusterId)];
     },
-    resolveTarget: (node: NodeInfo, family: IpFamily): Promise<ResolvedTarget> =>
-      targets.resolve(node, family),
+    resolveTarget: async (node: NodeInfo, family: IpFamily): Promise<ResolvedTarget> =>
+      warnings.apply(await targets.resolve(node, family)),
     applyWrite: (write: RouteWrite) => writer.apply(write),
     async enableForwarding(target: ResolvedTarget) {
       throw new PermanentError(

@@ -14,6 +14,7 @@ const route = (name: string, destRange: string): GcpRoute => ({
   otherNextHop: undefined,
   description: "",
   tags: [],
+  warnings: [],
 });
 
 describe("RecentListing", () => {

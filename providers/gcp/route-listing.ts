@@ -1,23 +1,34 @@
 /**
- * Paginated, server-side filtered routes.list: the only read of steady state. Filters use the
- * AIP-160 form of the v1 `filter` parameter (`(network = "<url>") (destRange = "<cidr>")`), so
- * the project's other networks never cross the wire. The same conditions are checked again on
- * the answer: a filter the server read differently must never make another network's route
- * look like one of ours to delete.
+ * Paginated, server-side filtered routes.list: the only read of steady state. The filter is the
+ * regular-expression form on the network field, `network eq "<.*>/projects/<p>/global/networks/<n>"`
+ * (`<.*>` standing for the regex `.*`),
+ * because that is the form whose matching Compute documents ("interpreted as a regular
+ * expression using RE2 ... must match the entire field", ListRoutesRequest.filter in
+ * compute.proto); how `=` compares a URL-valued field (which host, a partial path) is not
+ * documented. The regex matches the network's path under any host. Regexes cannot constrain two
+ * fields at once, so the CIDR is selected here, by value; and the network is checked again on
+ * the answer, so a filter read differently never makes another network's route look ours.
  */
 import type { GcpPort, GcpRoute } from "./port.js";
 import { type NetworkRef, networkUrl, resourcePath } from "./resource-paths.js";
 
-/** Every route of `network` (its host project), optionally only those for `cidr`. */
+/** RE2 escaping for a literal (project ids may hold `.` and `:`). */
+function literal(text: string): string {
+  return text.replace(/[\^$.|?*+()[\]{}]/g, "\\$&");
+}
+
+/** The routes.list filter selecting `network`'s routes whatever host its URL is written with. */
+export function networkFilter(network: NetworkRef): string {
+  return `network eq ".*/${literal(resourcePath(networkUrl(network)))}"`;
+}
+
+/** Every route of `network` (its host project), optionally only those for canonical `cidr`. */
 export async function listNetworkRoutes(
   port: GcpPort,
   network: NetworkRef,
   cidr?: string,
 ): Promise<GcpRoute[]> {
-  const filter =
-    cidr === undefined
-      ? `network = "${networkUrl(network)}"`
-      : `(network = "${networkUrl(network)}") (destRange = "${cidr}")`;
+  const filter = networkFilter(network);
   const routes: GcpRoute[] = [];
   let pageToken: string | undefined;
   do {

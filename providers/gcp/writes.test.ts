@@ -26,6 +26,7 @@ const ours = (overrides: Partial<GcpRoute> = {}): GcpRoute => ({
   otherNextHop: undefined,
   description: ownerDescription(owner, cidr),
   tags: [],
+  warnings: [],
   ...overrides,
 });
 const done = (name: string): GcpOperation => ({

@@ -1,7 +1,7 @@
 import { createAzureProvider } from "../../providers/azure/index.js";
 import type { Provider } from "../../providers/types.js";
 import { systemClock } from "../../src/clock.js";
-import { FakeAzure } from "../fakes/azure/fake-azure.js";
+import { FakeAzure, type FakeAzureOptions } from "../fakes/azure/fake-azure.js";
 import { fakeCredential } from "../fakes/azure/sdk-client.js";
 import {
   ControllerScenario,
@@ -54,9 +54,16 @@ export class AzureScenario extends ControllerScenario {
     }));
   }
 
-  /** Starts the fake, seeds VNets, tables, VMs and NICs, the namespace and one Node per VM. */
-  async setUp(enableIPForwarding = true): Promise<this> {
-    this.fake = await FakeAzure.start({ operationDurationMs: 20 });
+  /**
+   * Starts the fake, seeds VNets, tables, VMs and NICs, the namespace and one Node per VM.
+   * `timings` replaces the fast default (20 ms writes, no Retry-After) for tests of convergence
+   * on ARM's own timings.
+   */
+  async setUp(
+    enableIPForwarding = true,
+    timings: FakeAzureOptions = { operationDurationMs: 20 },
+  ): Promise<this> {
+    this.fake = await FakeAzure.start(timings);
     const [hub = "", spoke = ""] = subscriptions;
     const [hubTable, spokeTable] = this.tables;
     for (const id of this.tables) this.fake.seedRouteTable({ id });
@@ -147,7 +154,10 @@ export class AzureScenario extends ControllerScenario {
   routes(cidr = "10.8.0.0/24"): (string | undefined)[] {
     return this.tables.map((id) => {
       const route = this.fake.routeTable(id)?.routes.find((r) => r.addressPrefix === cidr);
-      return route === undefined ? undefined : (route.nextHopIpAddress ?? route.nextHopType);
+      if (route === undefined) return undefined;
+      // A route whose operation has not succeeded is not in place yet (nor gone yet).
+      if (route.provisioningState !== "Succeeded") return route.provisioningState;
+      return route.nextHopIpAddress ?? route.nextHopType;
     });
   }
 

@@ -4,10 +4,13 @@ import { AzureScenario, type AzureScenarioController } from "../harness/azure-sc
 
 let counter = 0;
 const scenarios: AzureScenario[] = [];
-async function scenario(enableIPForwarding = true): Promise<AzureScenario> {
+async function scenario(
+  enableIPForwarding = true,
+  timings?: Parameters<AzureScenario["setUp"]>[1],
+): Promise<AzureScenario> {
   const s = new AzureScenario(`actl-${process.pid % 1000}-${++counter}`, inject("kubeconfigPath"));
   scenarios.push(s);
-  return await s.setUp(enableIPForwarding);
+  return await s.setUp(enableIPForwarding, timings);
 }
 
 afterEach(async () => {
@@ -60,6 +63,29 @@ describe("controller with the Azure provider (ARM fake over HTTPS + kube-apiserv
     await s.eventually(() => c.passes.length >= passesBefore + 2, "two resync passes ran");
     expect(await writes(c)).toBe(4);
     expect(routeWriteCalls(s)).toBe(callsBefore);
+  });
+
+  it("converges on ARM's own timings (Retry-After 10 s, writes of seconds) with one write per table and move", async () => {
+    const s = await scenario(true, { operationDurationMs: 3_000, lroRetryAfterSeconds: 10 });
+    await s.objects.createService(s.namespace, "openvpn", annotations);
+    await serve(s, "openvpn", 0);
+    const c = await s.startController();
+    await s.eventually(
+      () => s.routes().every((hop) => hop === s.node(0).ip),
+      "routes to node 0",
+      60_000,
+    );
+    await serve(s, "openvpn", 1);
+    await s.eventually(
+      () => s.routes().every((hop) => hop === s.node(1).ip),
+      "routes to node 1",
+      60_000,
+    );
+    await s.eventually(async () => (await writes(c)) === 4, "four writes were counted", 30_000);
+    expect(s.fake.calls("routes.createOrUpdate")).toBe(4);
+    expect(s.fake.callLog().filter((call) => call.status === 409 || call.status === 429)).toEqual(
+      [],
+    );
   });
 
   it("reports ForwardingDisabled naming the NIC while IP forwarding is off", async () => {

@@ -76,6 +76,35 @@ describe("controller with the GCP provider (Compute Engine fake + kube-apiserver
     );
   });
 
+  it("reports Compute's route warning as ForwardingDisabled and a False condition when the instance stops", async () => {
+    const s = await scenario();
+    await s.objects.createService(s.namespace, "openvpn", annotations);
+    await serveFrom(s, 0);
+    await s.startController();
+    await s.routesConverge(s.node(0).name);
+    const node = s.node(0);
+    s.fake.control.setInstanceStatus(
+      `projects/scenario-project/zones/${node.zone}/instances/${node.name}`,
+      "TERMINATED",
+    );
+    await s.eventually(
+      async () =>
+        (await s.eventReasons("openvpn")).some(
+          (e) => e.startsWith("ForwardingDisabled") && e.includes("NEXT_HOP_NOT_RUNNING"),
+        ),
+      "a ForwardingDisabled event carrying Compute's NEXT_HOP_NOT_RUNNING warning",
+    );
+    const core = s.kubeConfig.makeApiClient(CoreV1Api);
+    const svc = await core.readNamespacedService({ namespace: s.namespace, name: "openvpn" });
+    expect(svc.status?.conditions).toContainEqual(
+      expect.objectContaining({
+        type: "vpc-route-sync.io/RoutesProgrammed",
+        status: "False",
+        reason: "ForwardingDisabled",
+      }),
+    );
+  });
+
   it("deletes its routes when the annotation is removed and when the Service is deleted, never a foreign route", async () => {
     const s = await scenario();
     s.fake.control.seedRoute({

@@ -51,6 +51,16 @@ export function anotherOperationInProgress(statusUrl: string): ArmError {
   );
 }
 
+/** 429 while the table is busy, as ARM throttles a resource it is still writing. */
+export function busyTableThrottled(retryAfterSeconds: number): ArmError {
+  return new ArmError(
+    429,
+    "TooManyRequests",
+    `The request was throttled because another operation on this resource is in progress. Please try again after '${retryAfterSeconds}' seconds.`,
+    { "retry-after": String(retryAfterSeconds) },
+  );
+}
+
 /** 412 when an If-Match etag no longer matches (ARM optimistic concurrency). */
 export function preconditionFailed(id: string, expected: string): ArmError {
   return new ArmError(

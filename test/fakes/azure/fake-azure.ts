@@ -23,6 +23,8 @@ export interface FakeAzureOptions {
   readonly operationDurationMs?: number;
   /** Retry-After seconds on LRO responses (default none; real ARM sends some). */
   readonly lroRetryAfterSeconds?: number;
+  /** Whether writes honour If-Match (default false: the specs declare none; see handler.ts). */
+  readonly honourIfMatch?: boolean;
   /** Clock for operation completion; defaults to `performance.now()`. */
   readonly now?: () => number;
 }
@@ -57,6 +59,10 @@ export class FakeAzure {
     this.settings = {
       operationDurationMs: options.operationDurationMs ?? 30,
       lroRetryAfterSeconds: options.lroRetryAfterSeconds,
+      honourIfMatch: options.honourIfMatch ?? false,
+      busyTable: "conflict",
+      deleteLroHeaders: "both",
+      routesPageSize: undefined,
     };
     const endpoint = this.endpoint;
     server.on("connection", (socket: Socket) => {

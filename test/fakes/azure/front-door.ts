@@ -97,6 +97,7 @@ async function handle(deps: FrontDoorDeps, req: IncomingMessage, res: ServerResp
       match: checked.match,
       body: body.value,
       headers: req.headers,
+      query: url.searchParams,
       apiVersion: checked.apiVersion,
       endpoint: deps.endpoint(),
       settings: deps.settings,
@@ -185,5 +186,11 @@ function send(res: ServerResponse, response: FakeResponse): void {
     return;
   }
   headers["content-type"] = "application/json; charset=utf-8";
+  // ARM RPC: a resource with an etag in its body returns it in the ETag header as well.
+  const etag =
+    typeof response.body === "object" && response.body !== null
+      ? Reflect.get(response.body, "etag")
+      : undefined;
+  if (typeof etag === "string") headers.etag = etag;
   res.writeHead(response.status, headers).end(JSON.stringify(response.body));
 }

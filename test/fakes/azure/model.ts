@@ -13,7 +13,7 @@ export const nextHopTypes = [
 export type NextHopType = (typeof nextHopTypes)[number];
 
 /** Route provisioning states the fake moves through (`Updating`/`Deleting` while an LRO runs). */
-export type ProvisioningState = "Succeeded" | "Updating" | "Deleting" | "Failed";
+export type ProvisioningState = "Succeeded" | "Updating" | "Deleting" | "Failed" | "Canceled";
 
 /** A route as tests seed it. */
 export interface RouteSeed {
@@ -70,6 +70,8 @@ export interface RouteState {
   nextHopType: NextHopType;
   nextHopIpAddress: string | undefined;
   provisioningState: ProvisioningState;
+  /** The route's own etag (a child resource has one of its own, distinct from the table's). */
+  etag: string;
 }
 
 /** A route table inside the fake's state; routes keyed by lower-case name (ARM is case-insensitive). */

@@ -1,12 +1,16 @@
 import { randomUUID } from "node:crypto";
 
-/** Terminal or running status of an ARM asynchronous operation. */
-export type OperationStatus = "InProgress" | "Succeeded" | "Failed";
+/** Running or terminal status of an ARM asynchronous operation (the RPC's three terminal states). */
+export type OperationStatus = "InProgress" | TerminalStatus;
 
-/** An error an asynchronous operation ends with (`Failed`). */
+/** How an asynchronous operation ends. */
+export type TerminalStatus = "Succeeded" | "Failed" | "Canceled";
+
+/** An error an asynchronous operation ends with: `Failed` unless `status` says `Canceled`. */
 export interface OperationError {
   readonly code: string;
   readonly message: string;
+  readonly status?: "Failed" | "Canceled";
 }
 
 /** One long-running write, tracked until its completion time has passed. */
@@ -30,7 +34,7 @@ export interface OperationStart {
   readonly lockKey: string;
   readonly durationMs: number;
   readonly failure: OperationError | undefined;
-  readonly finish: (status: "Succeeded" | "Failed") => void;
+  readonly finish: (status: TerminalStatus) => void;
 }
 
 /**
@@ -72,10 +76,19 @@ export class OperationBook {
     const now = this.now();
     for (const operation of this.operations.values()) {
       if (operation.status !== "InProgress" || operation.doneAt > now) continue;
-      const status = operation.failure ? "Failed" : "Succeeded";
+      const status = operation.failure ? (operation.failure.status ?? "Failed") : "Succeeded";
       operation.status = status;
       operation.endTime = new Date(now);
       this.finishers.get(operation.id)?.(status);
+      this.finishers.delete(operation.id);
+    }
+  }
+
+  /** Drops the running operations on `lockKey` without applying them (the resource was reseeded). */
+  forget(lockKey: string): void {
+    for (const operation of this.operations.values()) {
+      if (operation.lockKey !== lockKey || operation.status !== "InProgress") continue;
+      operation.status = "Canceled";
       this.finishers.delete(operation.id);
     }
   }
@@ -112,7 +125,7 @@ export function operationStatusBody(operation: AsyncOperation): Record<string, u
     status: operation.status,
     startTime: operation.startTime.toISOString(),
     ...(operation.endTime ? { endTime: operation.endTime.toISOString() } : {}),
-    ...(operation.status === "Failed" && operation.failure
+    ...(operation.status !== "Succeeded" && operation.failure
       ? { error: { code: operation.failure.code, message: operation.failure.message } }
       : {}),
   };

@@ -13,7 +13,7 @@ export function renderRoute(table: RouteTableState, route: RouteState): Record<s
   return {
     name: route.name,
     id: `${table.id}/routes/${route.name}`,
-    etag: table.etag,
+    etag: route.etag,
     type: "Microsoft.Network/routeTables/routes",
     properties: {
       provisioningState: route.provisioningState,

@@ -1,5 +1,5 @@
 import { ArmError, resourceNotFound } from "./arm-error.js";
-import type { Handler } from "./handler.js";
+import { type Handler, lroRetryAfter } from "./handler.js";
 import { operationStatusBody } from "./operations.js";
 import { renderNetworkInterface, renderVirtualMachine, renderVirtualNetwork } from "./render.js";
 import { idKey, parseResourceId } from "./resource-id.js";
@@ -56,12 +56,17 @@ export const getVirtualNetwork: Handler = (context) => {
   return { status: 200, body: renderVirtualNetwork(vnet) };
 };
 
-/** GET .../locations/{l}/operations/{id}: `{ status: InProgress | Succeeded | Failed }`. */
+/** GET .../locations/{l}/operations/{id}: `{ status: InProgress | Succeeded | Failed | Canceled }`. */
 export const getOperationStatus: Handler = (context) => {
   const operation = context.store.operations.get(context.match.params[2] ?? "");
   if (!operation)
     throw new ArmError(404, "NotFound", `Operation ${context.match.resourceId} not found.`);
-  return { status: 200, body: operationStatusBody(operation) };
+  const running = operation.status === "InProgress";
+  return {
+    status: 200,
+    ...(running ? { headers: lroRetryAfter(context) } : {}),
+    body: operationStatusBody(operation),
+  };
 };
 
 /** GET .../locations/{l}/operationResults/{id}: 202 while running, then 204 (or the failure). */
@@ -74,10 +79,11 @@ export const getOperationResult: Handler = (context) => {
       status: 202,
       headers: {
         location: `${context.endpoint}${context.match.resourceId}?api-version=${context.apiVersion}`,
+        ...lroRetryAfter(context),
       },
     };
   }
-  if (operation.status === "Failed" && operation.failure) {
+  if (operation.status !== "Succeeded" && operation.failure) {
     throw new ArmError(500, operation.failure.code, operation.failure.message);
   }
   return { status: 204 };

@@ -80,6 +80,7 @@ function parseRoute(context: HandlerContext, name: string, id: string): RouteSta
     nextHopType,
     nextHopIpAddress: nextHopType === "VirtualAppliance" ? nextHopIpAddress : undefined,
     provisioningState: "Updating",
+    etag: newEtag(),
   };
 }
 
@@ -119,6 +120,7 @@ export const createOrUpdateRoute: Handler = (context) => {
     failure: context.asyncFailure,
     finish: (status) => {
       route.provisioningState = status;
+      route.etag = newEtag();
       table.etag = newEtag();
     },
   });
@@ -152,14 +154,18 @@ export const deleteRoute: Handler = (context) => {
     failure: context.asyncFailure,
     finish: (status) => {
       if (status === "Succeeded") table.routes.delete(key);
-      else route.provisioningState = "Failed";
+      else route.provisioningState = status;
+      route.etag = newEtag();
       table.etag = newEtag();
     },
   });
+  const statusUrl = absoluteUrl(context, operationStatusPath(operation));
   return {
     status: 202,
     headers: {
-      "azure-asyncoperation": absoluteUrl(context, operationStatusPath(operation)),
+      ...(context.settings.deleteLroHeaders === "both"
+        ? { "azure-asyncoperation": statusUrl }
+        : {}),
       location: absoluteUrl(context, operationResultPath(operation)),
       ...lroRetryAfter(context),
     },
@@ -174,11 +180,23 @@ export const getRoute: Handler = (context) => {
   return { status: 200, body: renderRoute(table, route) };
 };
 
-/** GET .../routes: every route of the table in one page. */
+/**
+ * GET .../routes: a page of the table's routes, with `nextLink` (x-ms-pageable, nextLinkName
+ * "nextLink") to the next one when `routesPageSize` splits them; `$skipToken` is opaque to clients.
+ */
 export const listRoutes: Handler = (context) => {
   const table = context.store.routeTable(tableIdOf(context));
+  const all = [...table.routes.values()].map((r) => renderRoute(table, r));
+  const size = context.settings.routesPageSize ?? all.length;
+  const skip = Number(context.query.get("$skipToken") ?? "0");
+  const from = Number.isInteger(skip) && skip >= 0 ? skip : 0;
+  const next = from + Math.max(size, 1);
+  const nextLink =
+    next < all.length
+      ? `${absoluteUrl(context, context.match.resourceId)}&$skipToken=${next}`
+      : undefined;
   return {
     status: 200,
-    body: { value: [...table.routes.values()].map((r) => renderRoute(table, r)) },
+    body: { value: all.slice(from, next), ...(nextLink ? { nextLink } : {}) },
   };
 };

@@ -38,9 +38,10 @@ export class FakeAzureStore {
     this.operations = new OperationBook(now);
   }
 
-  /** Creates or replaces a route table (routes start `Succeeded`). */
+  /** Creates or replaces a route table (routes start `Succeeded`, operations on it are dropped). */
   seedRouteTable(seed: RouteTableSeed): void {
     const parsed = parseResourceId(seed.id);
+    this.operations.forget(idKey(seed.id));
     const routes = new Map(
       (seed.routes ?? []).map((route) => [
         route.name.toLowerCase(),
@@ -50,6 +51,7 @@ export class FakeAzureStore {
           nextHopType: route.nextHopType,
           nextHopIpAddress: route.nextHopIpAddress,
           provisioningState: "Succeeded" as const,
+          etag: newEtag(),
         },
       ]),
     );

@@ -5,11 +5,12 @@
  * faults and tune operation timings.
  */
 import type { CallLog } from "./calls.js";
-import type { FakeEnv, FakeTimings } from "./env.js";
+import type { FakeBehaviour, FakeEnv, FakeTimings } from "./env.js";
 import type { FaultInjector } from "./faults.js";
 import { instanceJson } from "./instances.js";
 import { operationJson } from "./operations.js";
 import { instancePath, networkPath, resolveReference } from "./resource-urls.js";
+import { routeWarnings } from "./route-next-hop.js";
 import { routeJson } from "./routes.js";
 
 /** A route as the API renders it (`compute#route` JSON). */
@@ -64,6 +65,8 @@ export class FakeComputeControl {
   readonly calls: CallLog;
   readonly faults: FaultInjector;
   readonly timings: FakeTimings;
+  /** Undocumented behaviours, switchable per test (see env.ts). */
+  readonly behaviour: FakeBehaviour;
   readonly project: string;
   private readonly env: FakeEnv;
 
@@ -72,6 +75,7 @@ export class FakeComputeControl {
     this.calls = calls;
     this.faults = faults;
     this.timings = env.timings;
+    this.behaviour = env.behaviour;
     this.project = project;
   }
 
@@ -144,6 +148,18 @@ export class FakeComputeControl {
     return path;
   }
 
+  /** Changes an instance's status (`TERMINATED`, `STOPPING`...), as a stop or crash would. */
+  setInstanceStatus(path: string, status: string): void {
+    const instance = this.env.state.instances.get(path);
+    if (!instance) throw new Error(`no instance ${path}`);
+    this.env.state.instances.set(path, { ...instance, status });
+  }
+
+  /** Deletes an instance (routes pointing at it stay, with a warning). */
+  removeInstance(path: string): boolean {
+    return this.env.state.instances.delete(path);
+  }
+
   /** Creates a route out of band (another tool, another cluster), present immediately. */
   seedRoute(seed: RouteSeed): RouteView {
     const project = seed.project ?? this.project;
@@ -179,7 +195,7 @@ export class FakeComputeControl {
   routes(): RouteView[] {
     return [...this.env.state.routes.values()]
       .sort((a, b) => a.name.localeCompare(b.name))
-      .map((r) => routeJson(r) as RouteView);
+      .map((r) => routeJson(r, routeWarnings(this.env, r)) as RouteView);
   }
 
   /** Every operation, as globalOperations.get would render it, oldest first. */

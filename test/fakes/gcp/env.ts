@@ -13,11 +13,31 @@ export interface FakeTimings {
   waitPollMs: number;
 }
 
+/**
+ * Behaviours Compute's documentation leaves open, switchable so the provider is tested against
+ * each; read on every request.
+ */
+export interface FakeBehaviour {
+  /**
+   * Host of the URLs in listed routes. Compute returns `www.googleapis.com` today; its newer
+   * endpoint is `compute.googleapis.com`, and nothing documents which a listing carries.
+   */
+  urlHost: "www.googleapis.com" | "compute.googleapis.com";
+  /**
+   * How `=` / `!=` in a list filter compare a URL-valued field such as `network`: as exact
+   * strings, or by resource path whatever the host (undocumented either way).
+   */
+  urlFieldMatch: "exact" | "path";
+  /** Listings include each network's system routes (default route, subnet routes). */
+  systemRoutes: boolean;
+}
+
 /** What every handler works on. */
 export interface FakeEnv {
   readonly state: FakeComputeState;
   readonly clock: Clock;
   readonly timings: FakeTimings;
+  readonly behaviour: FakeBehaviour;
   /** Principal shown as the operations' `user`. */
   readonly user: string;
 }
@@ -28,6 +48,8 @@ export interface FakeRequest {
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly body: unknown;
+  /** Aborted when the client hangs up or the server closes, so a held answer stops holding. */
+  readonly signal?: AbortSignal;
 }
 
 /** One REST method of the fake: returns the JSON resource or throws an ApiFailure. */

@@ -87,7 +87,18 @@ function fieldValue(resource: Record<string, unknown>, path: string): unknown {
   return current;
 }
 
-function compare(actual: unknown, op: string, expected: string): boolean {
+/** `projects/...` of a Compute URL or partial path; undefined for any other value. */
+function resourcePathOf(value: string): string | undefined {
+  const at = value.indexOf("projects/");
+  return at < 0 ? undefined : value.slice(at);
+}
+
+function compare(actual: unknown, op: string, expected: string, urlMatch: UrlMatch): boolean {
+  if (urlMatch === "path" && (op === "=" || op === "!=") && typeof actual === "string") {
+    const left = resourcePathOf(actual);
+    const right = resourcePathOf(expected);
+    if (left !== undefined && right !== undefined) return (left === right) === (op === "=");
+  }
   if (op === ":") {
     if (expected === "*") return actual !== undefined;
     if (Array.isArray(actual)) return actual.some((item) => String(item) === expected);
@@ -110,11 +121,12 @@ function compare(actual: unknown, op: string, expected: string): boolean {
   return left >= right;
 }
 
-function evaluate(node: Node, resource: Record<string, unknown>): boolean {
-  if (node.kind === "cmp") return compare(fieldValue(resource, node.field), node.op, node.value);
+function evaluate(node: Node, resource: Record<string, unknown>, urlMatch: UrlMatch): boolean {
+  if (node.kind === "cmp")
+    return compare(fieldValue(resource, node.field), node.op, node.value, urlMatch);
   return node.kind === "and"
-    ? node.parts.every((part) => evaluate(part, resource))
-    : node.parts.some((part) => evaluate(part, resource));
+    ? node.parts.every((part) => evaluate(part, resource, urlMatch))
+    : node.parts.some((part) => evaluate(part, resource, urlMatch));
 }
 
 function usesRegex(node: Node): boolean[] {
@@ -122,8 +134,17 @@ function usesRegex(node: Node): boolean[] {
   return node.parts.flatMap(usesRegex);
 }
 
+/**
+ * How `=` / `!=` compare URL-valued fields; Compute does not document it (see env.ts), so the
+ * fake does it either way: "exact" strings, or the `projects/...` path whatever the host.
+ */
+export type UrlMatch = "exact" | "path";
+
 /** Compiles `filter`; an empty filter lists everything. Throws a 400 ApiFailure when invalid. */
-export function compileFilter(filter: string | null): ResourcePredicate {
+export function compileFilter(
+  filter: string | null,
+  urlMatch: UrlMatch = "exact",
+): ResourcePredicate {
   if (filter === null || filter.trim() === "") return () => true;
   let root: Node;
   try {
@@ -139,5 +160,5 @@ export function compileFilter(filter: string | null): ResourcePredicate {
   } catch {
     throw invalidField("filter", filter, "Invalid list filter expression.");
   }
-  return (resource) => evaluate(root, resource);
+  return (resource) => evaluate(root, resource, urlMatch);
 }

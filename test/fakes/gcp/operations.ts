@@ -113,7 +113,10 @@ export const getOperation: Handler = (env, request) => {
   return operationJson(env, findOperation(env, request));
 };
 
-/** globalOperations.wait: blocks until DONE or `waitMaxMs`, then answers with the current state. */
+/**
+ * globalOperations.wait: blocks until DONE or `waitMaxMs`, then answers with the current state;
+ * stops holding when the client gives up first (its own deadline) or the server closes.
+ */
 export const waitOperation: Handler = async (env, request) => {
   const started = env.clock.monotonicMs();
   advanceOperations(env);
@@ -121,7 +124,8 @@ export const waitOperation: Handler = async (env, request) => {
   for (;;) {
     advanceOperations(env);
     const left = env.timings.waitMaxMs - (env.clock.monotonicMs() - started);
-    if (operation.status === "DONE" || left <= 0) return operationJson(env, operation);
+    if (operation.status === "DONE" || left <= 0 || request.signal?.aborted)
+      return operationJson(env, operation);
     await env.clock.sleep(Math.min(env.timings.waitPollMs, left));
   }
 };

@@ -9,6 +9,7 @@ import type { CallObserver, Provider, RouteWrite } from "../../../providers/type
 import { mustParseCidr } from "../../../src/domain/cidr.js";
 import type { NodeInfo } from "../../../src/domain/service.js";
 import { silentLogger } from "../../../src/observability/logger.js";
+import type { FakeBehaviour } from "./env.js";
 import { ManualClock } from "./manual-clock.js";
 import { startSeededFake } from "./sdk-harness.js";
 import { fakeAuthClient } from "./sdk-options.js";
@@ -33,12 +34,16 @@ export interface ProviderFixture {
 
 /** Starts a seeded fake (network `vpc`, instances node-a / node-b) and a provider for cluster `prod`. */
 export async function startProviderFixture(
-  overrides: Partial<GcpProviderOptions> = {},
+  options: Partial<GcpProviderOptions> & { behaviour?: Partial<FakeBehaviour> } = {},
 ): Promise<ProviderFixture> {
+  const { behaviour, ...overrides } = options;
   const clock = new ManualClock();
   const fake = await startSeededFake({
     clock,
     timings: { pendingMs: 500, runningMs: 2_000, waitMaxMs: 120_000, waitPollMs: 250 },
+    // Most provider tests assert exact listings; provider-documented.test.ts turns the
+    // network's system routes (and the other undocumented choices) on, both ways.
+    behaviour: { systemRoutes: false, ...behaviour },
   });
   const observer = new RecordingObserver();
   const provider = createGcpProvider({

@@ -20,6 +20,23 @@ export function selfLink(path: string): string {
   return `${selfLinkBase}${path}`;
 }
 
+/** `json` with every string field that is a resource URL moved to `env.behaviour.urlHost`. */
+export function withUrlHost(
+  env: { readonly behaviour: { readonly urlHost: string } },
+  json: Record<string, unknown>,
+): Record<string, unknown> {
+  if (env.behaviour.urlHost === "www.googleapis.com") return json;
+  const base = `https://${env.behaviour.urlHost}/compute/v1/`;
+  return Object.fromEntries(
+    Object.entries(json).map(([key, value]) => [
+      key,
+      typeof value === "string" && value.startsWith(selfLinkBase)
+        ? base + value.slice(selfLinkBase.length)
+        : value,
+    ]),
+  );
+}
+
 /**
  * Resolves a reference from a request body to a canonical `projects/...` path, or undefined when
  * it is not a reference to the expected collection.

@@ -7,7 +7,7 @@
  */
 import type { FakeEnv } from "./env.js";
 import type { ValidRoute } from "./route-validation.js";
-import type { OperationFailure } from "./state.js";
+import type { OperationFailure, RouteRecord } from "./state.js";
 
 function failure(
   status: number,
@@ -51,4 +51,40 @@ export function checkNextHopInstance(
     );
   }
   return undefined;
+}
+
+/** One entry of a route's `warnings[]`, as Compute renders it. */
+export interface RouteWarning {
+  readonly code: string;
+  readonly message: string;
+  readonly data: readonly { readonly key: string; readonly value: string }[];
+}
+
+/**
+ * The `warnings[]` Compute attaches to a listed route whose next-hop instance has a problem
+ * (Route.warnings in compute.proto, codes NEXT_HOP_INSTANCE_NOT_FOUND, NEXT_HOP_CANNOT_IP_FORWARD,
+ * NEXT_HOP_NOT_RUNNING): the route stays, and drops traffic until the problem is fixed. The
+ * message wording is the fake's own.
+ */
+export function routeWarnings(env: FakeEnv, route: RouteRecord): RouteWarning[] {
+  if (route.nextHopInstance === undefined) return [];
+  const data = [{ key: "instance", value: route.nextHopInstance }];
+  const instance = env.state.instances.get(route.nextHopInstance);
+  const warn = (code: string, message: string): RouteWarning[] => [{ code, message, data }];
+  if (!instance)
+    return warn(
+      "NEXT_HOP_INSTANCE_NOT_FOUND",
+      `Next hop instance '${route.nextHopInstance}' does not exist.`,
+    );
+  if (!instance.canIpForward)
+    return warn(
+      "NEXT_HOP_CANNOT_IP_FORWARD",
+      `Next hop instance '${route.nextHopInstance}' cannot forward IP traffic (canIpForward is false).`,
+    );
+  if (instance.status !== "RUNNING")
+    return warn(
+      "NEXT_HOP_NOT_RUNNING",
+      `Next hop instance '${route.nextHopInstance}' is not running (status ${instance.status}).`,
+    );
+  return [];
 }

@@ -6,7 +6,7 @@
  * single IPv4 or IPv6 CIDR, exactly one next hop. Only the next hops the controller can meet are
  * accepted (instance, IP, default internet gateway); others answer 400 so a test notices.
  */
-import { parseCidr, parseIp } from "../../../src/domain/cidr.js";
+import { type Cidr, parseCidr, parseIp } from "../../../src/domain/cidr.js";
 import type { FakeEnv } from "./env.js";
 import { type ApiFailure, invalidField, notFound, requiredField } from "./google-errors.js";
 import { isRecord, stringField } from "./http-io.js";
@@ -42,6 +42,34 @@ function fail(failure: ApiFailure): never {
   throw failure;
 }
 
+/**
+ * The subnet range (primary or secondary) of `network` that contains `dest`, if any: Compute
+ * refuses a static route whose destination is equal to or more specific than a subnet route's
+ * (https://cloud.google.com/vpc/docs/routes, "Interactions with subnet routes"; the error
+ * wording is the fake's own).
+ */
+function coveringSubnetRange(
+  env: FakeEnv,
+  network: string,
+  dest: Cidr,
+): { name: string; range: string } | undefined {
+  for (const subnet of env.state.subnetworks.values()) {
+    if (subnet.network !== network) continue;
+    const ranges = [subnet.ipCidrRange, ...subnet.secondaryIpRanges.map((r) => r.ipCidrRange)];
+    for (const range of ranges) {
+      const parsed = parseCidr(range);
+      if (parsed.ok && contains(parsed.cidr, dest)) return { name: subnet.name, range };
+    }
+  }
+  return undefined;
+}
+
+function contains(outer: Cidr, inner: Cidr): boolean {
+  if (outer.family !== inner.family || inner.prefix < outer.prefix) return false;
+  const bits = BigInt((outer.family === 4 ? 32 : 128) - outer.prefix);
+  return inner.network >> bits === outer.network >> bits;
+}
+
 /** Validates an insert body for `project`; throws the 400/404 the real API would answer. */
 export function validateRoute(env: FakeEnv, project: string, body: unknown): ValidRoute {
   if (!isRecord(body)) fail(requiredField("resource"));
@@ -66,6 +94,16 @@ export function validateRoute(env: FakeEnv, project: string, body: unknown): Val
     fail(
       invalidField("resource.destRange", destText, "Must be a valid CIDR range in canonical form."),
     );
+  const subnet = coveringSubnetRange(env, network, dest.cidr);
+  if (subnet) {
+    fail(
+      invalidField(
+        "resource.destRange",
+        destText,
+        `The destination range is equal to or more specific than the range ${subnet.range} of subnetwork ${subnet.name}; static routes may not override subnet routes.`,
+      ),
+    );
+  }
   const priority = body.priority ?? 1000;
   if (
     typeof priority !== "number" ||

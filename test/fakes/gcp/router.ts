@@ -105,7 +105,15 @@ export async function route(
       params[key] = decodeURIComponent(value);
     const requestBody = method === "POST" ? await readJsonBody(req) : {};
     advanceOperations(deps.env);
-    body = await handler(deps.env, { params, query: url.searchParams, body: requestBody });
+    const hangUp = new AbortController();
+    res.once("close", () => hangUp.abort());
+    void deps.closing.then(() => hangUp.abort());
+    body = await handler(deps.env, {
+      params,
+      query: url.searchParams,
+      body: requestBody,
+      signal: hangUp.signal,
+    });
   } catch (error) {
     const failure =
       error instanceof ApiFailure ? error : new ApiFailure(500, "backendError", String(error));

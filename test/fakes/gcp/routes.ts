@@ -12,15 +12,19 @@ import { compileFilter } from "./filter.js";
 import { alreadyExists, invalidField, notFound, resourceNotReady } from "./google-errors.js";
 import { operationJson, startOperation } from "./operations.js";
 import { paginate } from "./pagination.js";
-import { rfc3339, selfLink } from "./resource-urls.js";
-import { checkNextHopInstance } from "./route-next-hop.js";
+import { rfc3339, selfLink, withUrlHost } from "./resource-urls.js";
+import { checkNextHopInstance, type RouteWarning, routeWarnings } from "./route-next-hop.js";
 import { validateRoute } from "./route-validation.js";
 import type { RouteRecord } from "./state.js";
+import { systemRoutes } from "./system-routes.js";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The Route resource as JSON (`compute#route`); empty optional fields are omitted, as real. */
-export function routeJson(route: RouteRecord): Record<string, unknown> {
+export function routeJson(
+  route: RouteRecord,
+  warnings: readonly RouteWarning[] = [],
+): Record<string, unknown> {
   return {
     kind: "compute#route",
     id: route.id,
@@ -33,8 +37,10 @@ export function routeJson(route: RouteRecord): Record<string, unknown> {
     ...(route.nextHopInstance ? { nextHopInstance: selfLink(route.nextHopInstance) } : {}),
     ...(route.nextHopIp ? { nextHopIp: route.nextHopIp } : {}),
     ...(route.nextHopGateway ? { nextHopGateway: selfLink(route.nextHopGateway) } : {}),
+    ...(route.nextHopNetwork ? { nextHopNetwork: selfLink(route.nextHopNetwork) } : {}),
     ...(route.tags.length > 0 ? { tags: [...route.tags] } : {}),
-    routeType: "STATIC",
+    routeType: route.routeType ?? "STATIC",
+    ...(warnings.length > 0 ? { warnings } : {}),
     selfLink: selfLink(route.path),
   };
 }
@@ -104,13 +110,13 @@ export const getRoute: Handler = (env, request) => {
   const path = `projects/${param(request, "project")}/global/routes/${param(request, "route")}`;
   const route = env.state.routes.get(path);
   if (!route) throw notFound(path);
-  return routeJson(route);
+  return withUrlHost(env, routeJson(route, routeWarnings(env, route)));
 };
 
-/** routes.list: filtered, name-ordered, paginated. */
+/** routes.list: the project's routes and its networks' system routes, filtered, ordered, paged. */
 export const listRoutes: Handler = (env, request) => {
   const project = param(request, "project");
-  const matches = compileFilter(request.query.get("filter"));
+  const matches = compileFilter(request.query.get("filter"), env.behaviour.urlFieldMatch);
   const orderBy = request.query.get("orderBy");
   if (orderBy !== null && orderBy !== "name" && orderBy !== "creationTimestamp desc") {
     throw invalidField(
@@ -119,14 +125,14 @@ export const listRoutes: Handler = (env, request) => {
       "Only 'name' and 'creationTimestamp desc' are supported.",
     );
   }
-  const all = [...env.state.routes.values()]
+  const all = [...env.state.routes.values(), ...systemRoutes(env, project)]
     .filter((route) => route.path.startsWith(`projects/${project}/`))
     .sort((a, b) =>
       orderBy === "creationTimestamp desc"
         ? b.createdAt.getTime() - a.createdAt.getTime()
         : a.name.localeCompare(b.name),
     )
-    .map(routeJson)
+    .map((route) => withUrlHost(env, routeJson(route, routeWarnings(env, route))))
     .filter(matches);
   const page = paginate(all, request.query);
   const collection = `projects/${project}/global/routes`;

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { type Clock, systemClock } from "../../../src/clock.js";
 import { CallLog } from "./calls.js";
 import { FakeComputeControl } from "./control.js";
-import type { FakeEnv, FakeTimings } from "./env.js";
+import type { FakeBehaviour, FakeEnv, FakeTimings } from "./env.js";
 import { FaultInjector } from "./faults.js";
 import { route } from "./router.js";
 import { FakeComputeState } from "./state.js";
@@ -20,6 +20,8 @@ export interface FakeComputeOptions {
   readonly clock?: Clock;
   /** Operation timings; defaults are short (5 ms pending, 20 ms running, 50 ms max wait). */
   readonly timings?: Partial<FakeTimings>;
+  /** Undocumented behaviours (defaults: www host, exact URL match, system routes listed). */
+  readonly behaviour?: Partial<FakeBehaviour>;
   /** When set, requests must carry exactly this bearer token. */
   readonly accessToken?: string;
 }
@@ -48,6 +50,12 @@ export async function startFakeCompute(options: FakeComputeOptions = {}): Promis
     state: new FakeComputeState(),
     clock: options.clock ?? systemClock,
     timings,
+    behaviour: {
+      urlHost: "www.googleapis.com",
+      urlFieldMatch: "exact",
+      systemRoutes: true,
+      ...options.behaviour,
+    },
     user: `vpc-route-sync@${project}.iam.gserviceaccount.com`,
   };
   const calls = new CallLog();

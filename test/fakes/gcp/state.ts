@@ -14,6 +14,10 @@ export interface RouteRecord {
   readonly nextHopInstance: string | undefined;
   readonly nextHopIp: string | undefined;
   readonly nextHopGateway: string | undefined;
+  /** Subnet (system) routes only: the network itself. */
+  readonly nextHopNetwork?: string;
+  /** `STATIC` unless a system route says `SUBNET`. */
+  readonly routeType?: "STATIC" | "SUBNET";
   readonly description: string;
   readonly tags: readonly string[];
   readonly createdAt: Date;
