@@ -158,7 +158,8 @@ describe("agent with exactly the manifest's RBAC, against a real kube-apiserver"
       namespace,
       body: {
         metadata: { name: "openvpn", annotations: { "vpc-route-sync.io/cidrs": "10.8.0.0/24" } },
-        spec: { selector: { app: "openvpn" }, ports: [{ port: 1194, protocol: "UDP" }] },
+        // No selector: the real EndpointSlice controller runs; the slice below is hand-written.
+        spec: { ports: [{ port: 1194, protocol: "UDP" }] },
       },
     });
     await admin.makeApiClient(DiscoveryV1Api).createNamespacedEndpointSlice({

@@ -1,0 +1,189 @@
+import { ApiException, type V1Node } from "@kubernetes/client-node";
+import { afterEach, inject } from "vitest";
+import { AwsScenario, type ScenarioController } from "./aws-scenario.js";
+import { startKwok } from "./control-plane-components.js";
+import type { ControlPlaneInfo } from "./global-setup.js";
+import type { ManagedProcess } from "./processes.js";
+import {
+  CallLog,
+  type CallRecorder,
+  type RecordedCall,
+  startCallRecorder,
+} from "./resilience-recorder.js";
+import { RouteWatch } from "./route-watch.js";
+import { type VpnDeploymentSpec, Workloads } from "./workloads.js";
+
+/** Options of a user story: which seeded nodes get a kwok of their own (so they can crash). */
+export interface StoryOptions {
+  readonly ownKwokNodes?: readonly number[];
+}
+
+const isNodeReady = (node: V1Node) =>
+  node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+
+/**
+ * A user story on the shared control plane: a seeded VPC on LocalStack whose instances are kwok
+ * Nodes (same providerID and InternalIP), the VPN server as a real Deployment behind an annotated
+ * Service, and the controller's EC2 calls recorded at the wire so tests can count writes.
+ */
+export class StoryScenario extends AwsScenario {
+  readonly workloads: Workloads;
+  readonly calls = new CallLog();
+  readonly plane: ControlPlaneInfo;
+  private readonly story: StoryOptions;
+  private readonly ownKwoks = new Map<string, ManagedProcess>();
+  private recorder: CallRecorder | undefined;
+
+  constructor(
+    name: string,
+    localstackEndpoint: string,
+    kubeconfigPath: string,
+    plane: ControlPlaneInfo,
+    story: StoryOptions = {},
+  ) {
+    super(name, localstackEndpoint, kubeconfigPath);
+    this.plane = plane;
+    this.story = story;
+    this.workloads = new Workloads(this.kubeConfig);
+  }
+
+  /** Seeds the VPC and the namespace, creates the kwok Nodes and waits until they are Ready. */
+  override async setUp(): Promise<this> {
+    await super.setUp();
+    this.recorder = await startCallRecorder(this.name, this.localstackEndpoint, this.calls);
+    await this.eventually(async () => {
+      const nodes = await Promise.all(
+        this.vpc.nodes.map((n) => this.workloads.core.readNode({ name: n.name })),
+      );
+      return nodes.every(isNodeReady);
+    }, `the kwok Nodes of ${this.name} are Ready`);
+    return this;
+  }
+
+  protected override async createNodes(): Promise<void> {
+    for (const [i, node] of this.vpc.nodes.entries()) {
+      const own = this.story.ownKwokNodes?.includes(i) ?? false;
+      await this.workloads.createNode({
+        name: node.name,
+        providerId: node.providerId,
+        internalIp: node.privateIp,
+        // A zone per scenario: the node-lifecycle controller judges zone health from its Nodes only.
+        zone: `${this.name}-${node.availabilityZone}`,
+        pool: this.name,
+        kwok: own ? "own" : "shared",
+      });
+      if (own) {
+        const kwok = await startKwok(
+          {
+            kwok: this.plane.kwok,
+            kubeconfigPath: this.kubeconfigPath,
+            workDir: this.plane.workDir,
+          },
+          { singleNode: node.name },
+          `kwok-${node.name}`,
+        );
+        this.ownKwoks.set(node.name, kwok);
+      }
+    }
+  }
+
+  /** The controller, with its EC2 calls going through this scenario's recorder. */
+  override async startController(
+    overrides: Record<string, unknown> = {},
+  ): Promise<ScenarioController> {
+    if (this.recorder === undefined) throw new Error(`scenario ${this.name} is not set up`);
+    return await super.startController({ awsEndpoint: this.recorder.url, ...overrides });
+  }
+
+  /** The annotated VPN Service selecting the Deployment's Pods, and the Deployment. */
+  async deployVpn(
+    annotations: Record<string, string>,
+    spec: Partial<VpnDeploymentSpec> = {},
+  ): Promise<void> {
+    const name = spec.name ?? "openvpn";
+    await this.objects.createService(this.namespace, name, annotations, { app: name });
+    await this.workloads.createDeployment({
+      namespace: this.namespace,
+      name,
+      pool: this.name,
+      replicas: 1,
+      ...spec,
+    });
+  }
+
+  /** The seeded node (index) whose name is `nodeName`. */
+  nodeIndex(nodeName: string): number {
+    const i = this.vpc.nodes.findIndex((n) => n.name === nodeName);
+    if (i < 0) throw new Error(`${nodeName} is not a node of scenario ${this.name}`);
+    return i;
+  }
+
+  /** Waits for `count` ready Pods of the app and returns their node indexes. */
+  async readyOn(count: number, app = "openvpn", timeoutMs = 30_000): Promise<number[]> {
+    let nodes: string[] = [];
+    await this.eventually(
+      async () => {
+        nodes = await this.workloads.readyPodNodes(this.namespace, app);
+        return nodes.length === count;
+      },
+      `${count} ready Pod(s) of ${app}`,
+      timeoutMs,
+    );
+    return nodes.map((n) => this.nodeIndex(n));
+  }
+
+  /** Mutating EC2 calls the controller made from `since` (an index into `calls.writes()`). */
+  writesSince(since: number): RecordedCall[] {
+    return this.calls.writes().slice(since);
+  }
+
+  /** Polls the route tables until stopped; see RouteWatch. */
+  watchRoutes(cidr = "10.8.0.0/24"): RouteWatch {
+    return RouteWatch.start(() => this.routes(cidr));
+  }
+
+  /** Kills the kwok playing the kubelet of `nodeName`: its lease stops, as in a node crash. */
+  async crashNode(nodeName: string): Promise<void> {
+    const kwok = this.ownKwoks.get(nodeName);
+    if (kwok === undefined) throw new Error(`${nodeName} has no kwok of its own to crash`);
+    kwok.child.kill("SIGKILL");
+    await kwok.stop(0);
+    this.ownKwoks.delete(nodeName);
+  }
+
+  /** Stops the controllers, own kwoks and the recorder; deletes the namespace and the Nodes. */
+  override async tearDown(): Promise<void> {
+    await super.tearDown();
+    await Promise.all([...this.ownKwoks.values()].map((k) => k.stop(1_000)));
+    await this.recorder?.close();
+    const ignoreMissing = (error: unknown) => {
+      if (!(error instanceof ApiException && error.code === 404)) throw error;
+    };
+    await this.workloads.core.deleteNamespace({ name: this.namespace }).catch(ignoreMissing);
+    for (const node of this.vpc?.nodes ?? [])
+      await this.workloads.core.deleteNode({ name: node.name }).catch(ignoreMissing);
+  }
+}
+
+/**
+ * Story scenarios for one test file: `create()` sets up a fresh one on the shared LocalStack and
+ * control plane; every scenario created is torn down after each test.
+ */
+export function storyScenarios(prefix: string): (options?: StoryOptions) => Promise<StoryScenario> {
+  let counter = 0;
+  const live: StoryScenario[] = [];
+  afterEach(async () => {
+    await Promise.all(live.splice(0).map((s) => s.tearDown()));
+  });
+  return async (options = {}) => {
+    const s = new StoryScenario(
+      `${prefix}-${process.pid % 1000}-${++counter}`,
+      inject("localstackEndpoint"),
+      inject("kubeconfigPath"),
+      inject("controlPlane"),
+      options,
+    );
+    live.push(s);
+    return await s.setUp();
+  };
+}

@@ -1,0 +1,44 @@
+import { describe, expect, inject, it } from "vitest";
+import { kubectl } from "../harness/kubectl.js";
+import { changesPerTable, gaps } from "../harness/route-watch.js";
+import { storyScenarios } from "../harness/story-scenario.js";
+
+const story = storyScenarios("drain");
+
+const cidrs = { "vpc-route-sync.io/cidrs": "10.8.0.0/24" };
+
+describe("user story: install, then drain the node hosting the VPN server (real control plane)", () => {
+  it("programs every table at install, then follows a kubectl drain with one write per table and no gap", async () => {
+    const s = await story();
+    await s.deployVpn(cidrs, { gracePeriodSeconds: 2 });
+    const [first] = await s.readyOn(1);
+    if (first === undefined) throw new Error("no ready VPN Pod");
+    await s.startController();
+    await s.routesConverge(s.node(first).eniId);
+    await s.eventually(
+      async () => (await s.eventReasons("openvpn")).some((e) => e.startsWith("RoutesProgrammed")),
+      "a RoutesProgrammed Event",
+    );
+
+    const mark = s.calls.writes().length;
+    const watch = s.watchRoutes();
+    await kubectl(inject("controlPlane").kubectl, s.kubeconfigPath, [
+      "drain",
+      s.node(first).name,
+      "--ignore-daemonsets",
+      "--timeout=60s",
+    ]);
+    const [second] = await s.readyOn(1);
+    if (second === undefined) throw new Error("no ready VPN Pod after the drain");
+    expect(second).not.toBe(first);
+    await s.routesConverge(s.node(second).eniId);
+    const samples = await watch.stop();
+
+    expect(gaps(samples)).toEqual([]);
+    expect(changesPerTable(samples)).toEqual([1, 1, 1]);
+    const writes = s.writesSince(mark);
+    expect(writes.map((w) => w.action)).toEqual(["ReplaceRoute", "ReplaceRoute", "ReplaceRoute"]);
+    expect(new Set(writes.map((w) => w.params.RouteTableId))).toEqual(new Set(s.vpc.routeTableIds));
+    expect(writes.every((w) => w.params.NetworkInterfaceId === s.node(second).eniId)).toBe(true);
+  });
+});
