@@ -1,4 +1,4 @@
-import { ApiException, type V1Node } from "@kubernetes/client-node";
+import { ApiException, type V1EndpointSlice, type V1Node } from "@kubernetes/client-node";
 import { afterEach, inject } from "vitest";
 import { AwsScenario, type ScenarioController } from "./aws-scenario.js";
 import { startKwok } from "./control-plane-components.js";
@@ -10,8 +10,16 @@ import {
   type RecordedCall,
   startCallRecorder,
 } from "./resilience-recorder.js";
-import { RouteWatch } from "./route-watch.js";
-import { type VpnDeploymentSpec, Workloads } from "./workloads.js";
+import { changesPerTable, gaps, type RouteSample, RouteWatch } from "./route-watch.js";
+import type { VpnDeploymentSpec } from "./vpn-deployment.js";
+import { Workloads } from "./workloads.js";
+
+/** One move as the tests compare it; see `StoryScenario.moveSummary`. */
+export interface MoveSummary {
+  readonly gaps: number;
+  readonly changesPerTable: readonly number[];
+  readonly writes: readonly string[];
+}
 
 /** Options of a user story: which seeded nodes get a kwok of their own (so they can crash). */
 export interface StoryOptions {
@@ -118,23 +126,84 @@ export class StoryScenario extends AwsScenario {
     return i;
   }
 
-  /** Waits for `count` ready Pods of the app and returns their node indexes. */
-  async readyOn(count: number, app = "openvpn", timeoutMs = 30_000): Promise<number[]> {
+  /**
+   * Waits until exactly `count` Pods of the app are ready and not terminating (not counting the
+   * Pods named in `except`) and returns their node indexes, sorted.
+   */
+  async readyOn(
+    count: number,
+    options: { app?: string; timeoutMs?: number; except?: readonly (string | undefined)[] } = {},
+  ): Promise<number[]> {
+    const app = options.app ?? "openvpn";
     let nodes: string[] = [];
     await this.eventually(
       async () => {
-        nodes = await this.workloads.readyPodNodes(this.namespace, app);
+        nodes = (await this.workloads.readyPods(this.namespace, app))
+          .filter((p) => !options.except?.includes(p.metadata?.name))
+          .map((p) => p.spec?.nodeName ?? "");
         return nodes.length === count;
       },
       `${count} ready Pod(s) of ${app}`,
+      options.timeoutMs ?? 30_000,
+    );
+    return nodes.map((n) => this.nodeIndex(n)).sort();
+  }
+
+  /**
+   * Waits until every table routes the CIDR to one seeded node other than `except`; returns it.
+   * For stories where the controller, not the test, picks among several ready Pods.
+   */
+  async routedNode(except = -1, timeoutMs = 20_000): Promise<number> {
+    let node = -1;
+    await this.eventually(
+      async () => {
+        const targets = await this.routes();
+        node = this.vpc.nodes.findIndex((n) => n.eniId === targets[0]);
+        return node >= 0 && node !== except && targets.every((t) => t === targets[0]);
+      },
+      `every table routes to one node${except >= 0 ? ` other than node ${except}` : ""}`,
       timeoutMs,
     );
-    return nodes.map((n) => this.nodeIndex(n));
+    return node;
+  }
+
+  /** The app's EndpointSlices, as the EndpointSlice controller wrote them. */
+  async slices(app = "openvpn"): Promise<V1EndpointSlice[]> {
+    const { items } = await this.workloads.discovery.listNamespacedEndpointSlice({
+      namespace: this.namespace,
+      labelSelector: `kubernetes.io/service-name=${app}`,
+    });
+    return items;
   }
 
   /** Mutating EC2 calls the controller made from `since` (an index into `calls.writes()`). */
   writesSince(since: number): RecordedCall[] {
     return this.calls.writes().slice(since);
+  }
+
+  /**
+   * What one move looked like from outside: samples without a route, how often each table changed,
+   * and the controller's writes since `mark` as `Action table -> ENI`, sorted.
+   */
+  moveSummary(samples: readonly RouteSample[], mark: number): MoveSummary {
+    return {
+      gaps: gaps(samples).length,
+      changesPerTable: changesPerTable(samples),
+      writes: this.writesSince(mark)
+        .map((w) => `${w.action} ${w.params.RouteTableId} -> ${w.params.NetworkInterfaceId ?? "-"}`)
+        .sort(),
+    };
+  }
+
+  /** The summary of a clean move to `node`: no gap, each table once, one ReplaceRoute per table. */
+  oneMoveTo(node: number): MoveSummary {
+    return {
+      gaps: 0,
+      changesPerTable: this.vpc.routeTableIds.map(() => 1),
+      writes: this.vpc.routeTableIds
+        .map((t) => `ReplaceRoute ${t} -> ${this.node(node).eniId}`)
+        .sort(),
+    };
   }
 
   /** Polls the route tables until stopped; see RouteWatch. */

@@ -3,11 +3,10 @@ import {
   CoreV1Api,
   DiscoveryV1Api,
   type KubeConfig,
-  type V1Deployment,
   type V1Pod,
-  type V1Toleration,
 } from "@kubernetes/client-node";
 import { kwokNodeAnnotation } from "./control-plane-components.js";
+import { poolLabel, type VpnDeploymentSpec, vpnDeployment } from "./vpn-deployment.js";
 
 /** A Node kwok plays the kubelet for, standing in for a seeded instance. */
 export interface KwokNode {
@@ -20,9 +19,6 @@ export interface KwokNode {
   /** Managed by the shared kwok, or by a kwok of its own that a test can stop (a crash). */
   readonly kwok: "shared" | "own";
 }
-
-/** The node label a scenario's Deployments select, so scenarios never share Nodes. */
-export const poolLabel = "vpc-route-sync.io/test-pool";
 
 /** Annotation value for Nodes a test's own kwok manages (the shared kwok ignores them). */
 export const ownKwokValue = "own";
@@ -115,12 +111,11 @@ export class Workloads {
     return (await this.core.listNamespacedPod({ namespace, labelSelector: `app=${app}` })).items;
   }
 
-  /** Nodes of the app's ready, not terminating Pods (what the EndpointSlice should show). */
-  async readyPodNodes(namespace: string, app: string): Promise<string[]> {
-    return (await this.pods(namespace, app))
-      .filter((p) => p.metadata?.deletionTimestamp === undefined && isPodReady(p))
-      .map((p) => p.spec?.nodeName ?? "")
-      .sort();
+  /** The app's ready, not terminating Pods: those the EndpointSlice shows as ready. */
+  async readyPods(namespace: string, app: string): Promise<V1Pod[]> {
+    return (await this.pods(namespace, app)).filter(
+      (p) => p.metadata?.deletionTimestamp === undefined && isPodReady(p),
+    );
   }
 
   /** Marks the Node unschedulable, as `kubectl cordon` does. */
@@ -155,54 +150,4 @@ export class Workloads {
 /** True when the Pod's Ready condition is True. */
 export function isPodReady(pod: V1Pod): boolean {
   return pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
-}
-
-/** The VPN server as the story tests deploy it. */
-export interface VpnDeploymentSpec {
-  readonly namespace: string;
-  readonly name: string;
-  readonly pool: string;
-  readonly replicas: number;
-  /** Seconds kwok keeps a deleted Pod Terminating, as a kubelet waits for the container. */
-  readonly gracePeriodSeconds?: number;
-  /** Rolling update with a surge (the default) or without (`maxSurge: 0, maxUnavailable: 1`). */
-  readonly surge?: boolean;
-  /** Seconds a Pod stays bound to an unreachable / not-ready Node before it is evicted. */
-  readonly tolerationSeconds?: number;
-}
-
-/** The Deployment object: Pods labelled `app=<name>`, pinned to the pool's Nodes. */
-export function vpnDeployment(spec: VpnDeploymentSpec): V1Deployment {
-  const tolerations: V1Toleration[] =
-    spec.tolerationSeconds === undefined
-      ? []
-      : ["node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready"].map((key) => ({
-          key,
-          operator: "Exists",
-          effect: "NoExecute",
-          tolerationSeconds: spec.tolerationSeconds,
-        }));
-  return {
-    metadata: { name: spec.name, namespace: spec.namespace },
-    spec: {
-      replicas: spec.replicas,
-      selector: { matchLabels: { app: spec.name } },
-      strategy: {
-        type: "RollingUpdate",
-        rollingUpdate:
-          spec.surge === false
-            ? { maxSurge: 0, maxUnavailable: 1 }
-            : { maxSurge: 1, maxUnavailable: 0 },
-      },
-      template: {
-        metadata: { labels: { app: spec.name } },
-        spec: {
-          nodeSelector: { [poolLabel]: spec.pool },
-          terminationGracePeriodSeconds: spec.gracePeriodSeconds ?? 1,
-          tolerations,
-          containers: [{ name: "vpn", image: "registry.invalid/vpn-server:test" }],
-        },
-      },
-    },
-  };
 }
