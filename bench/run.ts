@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<BenchResult>> = {
   "memory-scale": async () => (await import("./memory-scale.js")).benchMemoryScale(),
   "convergence-gcp": async () => (await import("./convergence-gcp.js")).benchConvergenceGcp(),
   "convergence-azure": async () => (await import("./convergence-azure.js")).benchConvergenceAzure(),
+  drain: async () => (await import("./drain.js")).benchDrain(),
 };
 
 async function main(): Promise<number> {

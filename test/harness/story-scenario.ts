@@ -1,5 +1,4 @@
 import { ApiException, type V1EndpointSlice, type V1Node } from "@kubernetes/client-node";
-import { afterEach, inject } from "vitest";
 import { AwsScenario, type ScenarioController } from "./aws-scenario.js";
 import { startKwok } from "./control-plane-components.js";
 import type { ControlPlaneInfo } from "./global-setup.js";
@@ -232,27 +231,4 @@ export class StoryScenario extends AwsScenario {
     for (const node of this.vpc?.nodes ?? [])
       await this.workloads.core.deleteNode({ name: node.name }).catch(ignoreMissing);
   }
-}
-
-/**
- * Story scenarios for one test file: `create()` sets up a fresh one on the shared LocalStack and
- * control plane; every scenario created is torn down after each test.
- */
-export function storyScenarios(prefix: string): (options?: StoryOptions) => Promise<StoryScenario> {
-  let counter = 0;
-  const live: StoryScenario[] = [];
-  afterEach(async () => {
-    await Promise.all(live.splice(0).map((s) => s.tearDown()));
-  });
-  return async (options = {}) => {
-    const s = new StoryScenario(
-      `${prefix}-${process.pid % 1000}-${++counter}`,
-      inject("localstackEndpoint"),
-      inject("kubeconfigPath"),
-      inject("controlPlane"),
-      options,
-    );
-    live.push(s);
-    return await s.setUp();
-  };
 }

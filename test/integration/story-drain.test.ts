@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
 import { kubectl } from "../harness/kubectl.js";
-import { storyScenarios } from "../harness/story-scenario.js";
+import { storyScenarios } from "../harness/story-fixture.js";
 
 const story = storyScenarios("drain");
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { nodeMonitorGracePeriodSeconds } from "../harness/control-plane-components.js";
-import { storyScenarios } from "../harness/story-scenario.js";
+import { storyScenarios } from "../harness/story-fixture.js";
 
 const story = storyScenarios("crash");
 const cidrs = { "vpc-route-sync.io/cidrs": "10.8.0.0/24" };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { storyScenarios } from "../harness/story-scenario.js";
+import { storyScenarios } from "../harness/story-fixture.js";
 
 const story = storyScenarios("roll");
 const cidrs = { "vpc-route-sync.io/cidrs": "10.8.0.0/24" };
