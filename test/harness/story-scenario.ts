@@ -2,6 +2,7 @@ import { ApiException, type V1EndpointSlice, type V1Node } from "@kubernetes/cli
 import { AwsScenario, type ScenarioController } from "./aws-scenario.js";
 import { startKwok } from "./control-plane-components.js";
 import type { ControlPlaneInfo } from "./global-setup.js";
+import { kubectl } from "./kubectl.js";
 import type { ManagedProcess } from "./processes.js";
 import {
   CallLog,
@@ -208,6 +209,22 @@ export class StoryScenario extends AwsScenario {
   /** Polls the route tables until stopped; see RouteWatch. */
   watchRoutes(cidr = "10.8.0.0/24"): RouteWatch {
     return RouteWatch.start(() => this.routes(cidr));
+  }
+
+  /**
+   * `kubectl drain` of the node, as an operator runs it (cordon, evict, wait until its Pods are
+   * gone), then waits for the replacement and returns the node index it became ready on.
+   */
+  async drain(node: number): Promise<number> {
+    await kubectl(this.plane.kubectl, this.kubeconfigPath, [
+      "drain",
+      this.node(node).name,
+      "--ignore-daemonsets",
+      "--timeout=60s",
+    ]);
+    const [next] = await this.readyOn(1);
+    if (next === undefined) throw new Error(`no ready VPN Pod after draining node ${node}`);
+    return next;
   }
 
   /** Kills the kwok playing the kubelet of `nodeName`: its lease stops, as in a node crash. */

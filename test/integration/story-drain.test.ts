@@ -1,5 +1,4 @@
-import { describe, expect, inject, it } from "vitest";
-import { kubectl } from "../harness/kubectl.js";
+import { describe, expect, it } from "vitest";
 import { storyScenarios } from "../harness/story-fixture.js";
 
 const story = storyScenarios("drain");
@@ -21,14 +20,7 @@ describe("user story: install, then drain the node hosting the VPN server (real 
 
     const mark = s.calls.writes().length;
     const watch = s.watchRoutes();
-    await kubectl(inject("controlPlane").kubectl, s.kubeconfigPath, [
-      "drain",
-      s.node(first).name,
-      "--ignore-daemonsets",
-      "--timeout=60s",
-    ]);
-    const [second] = await s.readyOn(1);
-    if (second === undefined) throw new Error("no ready VPN Pod after the drain");
+    const second = await s.drain(first);
     expect(second).not.toBe(first);
     await s.routesConverge(s.node(second).eniId);
     const samples = await watch.stop();

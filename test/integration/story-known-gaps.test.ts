@@ -5,8 +5,7 @@
  * the cue to turn `it.fails` into `it`. Items a, b and d; c (shutdown during a move) needs the
  * controller as a process and is not covered here.
  */
-import { describe, expect, inject, it } from "vitest";
-import { kubectl } from "../harness/kubectl.js";
+import { describe, expect, it } from "vitest";
 import { storyScenarios } from "../harness/story-fixture.js";
 
 const story = storyScenarios("gap");
@@ -25,14 +24,7 @@ describe("issue 12 behaviours to fix (expected to fail until fixed)", () => {
     await s.routesConverge(s.node(first).eniId);
     const mark = s.calls.writes().length;
     const watch = s.watchRoutes();
-    await kubectl(inject("controlPlane").kubectl, s.kubeconfigPath, [
-      "drain",
-      s.node(first).name,
-      "--ignore-daemonsets",
-      "--timeout=60s",
-    ]);
-    const [second] = await s.readyOn(1);
-    if (second === undefined) throw new Error("no ready VPN Pod after the drain");
+    const second = await s.drain(first);
     await s.routesConverge(s.node(second).eniId);
     // Today: the EndpointSlice briefly shows only the terminating endpoint, the controller
     // deletes every route (3 DeleteRoute) and re-creates them (3 CreateRoute) moments later.
