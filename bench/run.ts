@@ -12,7 +12,8 @@ const suites: Record<string, () => Promise<BenchResult>> = {
   "memory-scale": async () => (await import("./memory-scale.js")).benchMemoryScale(),
   "convergence-gcp": async () => (await import("./convergence-gcp.js")).benchConvergenceGcp(),
   "convergence-azure": async () => (await import("./convergence-azure.js")).benchConvergenceAzure(),
-  drain: async () => (await import("./drain.js")).benchDrain(),
+  drain: async () => (await import("./drain.js")).benchDrain("keep"),
+  "drain-withdraw": async () => (await import("./drain.js")).benchDrain("withdraw"),
 };
 
 async function main(): Promise<number> {

@@ -1,3 +1,5 @@
+import type { RecordedCall } from "./resilience-recorder.js";
+
 /** One reading of a CIDR's route in every table: the target ENI per table, undefined if absent. */
 export interface RouteSample {
   readonly at: number;
@@ -57,4 +59,34 @@ export function changesPerTable(samples: readonly RouteSample[]): number[] {
       if (samples[i]?.targets[t] !== samples[i - 1]?.targets[t]) changes++;
     return changes;
   });
+}
+
+/** One move as tests compare it: gap samples, changes per table, writes as `Action table -> ENI`. */
+export interface MoveSummary {
+  readonly gaps: number;
+  readonly changesPerTable: readonly number[];
+  readonly writes: readonly string[];
+}
+
+/** Summarizes the route samples and the controller's writes (sorted) taken during one move. */
+export function summarizeMove(
+  samples: readonly RouteSample[],
+  writes: readonly RecordedCall[],
+): MoveSummary {
+  return {
+    gaps: gaps(samples).length,
+    changesPerTable: changesPerTable(samples),
+    writes: writes
+      .map((w) => `${w.action} ${w.params.RouteTableId} -> ${w.params.NetworkInterfaceId ?? "-"}`)
+      .sort(),
+  };
+}
+
+/** A clean move of `tableIds` to `eni`: no gap, each table once, one ReplaceRoute per table. */
+export function cleanMove(tableIds: readonly string[], eni: string): MoveSummary {
+  return {
+    gaps: 0,
+    changesPerTable: tableIds.map(() => 1),
+    writes: tableIds.map((t) => `ReplaceRoute ${t} -> ${eni}`).sort(),
+  };
 }

@@ -10,20 +10,21 @@ import {
   type RecordedCall,
   startCallRecorder,
 } from "./resilience-recorder.js";
-import { changesPerTable, gaps, type RouteSample, RouteWatch } from "./route-watch.js";
+import {
+  cleanMove,
+  type MoveSummary,
+  type RouteSample,
+  RouteWatch,
+  summarizeMove,
+} from "./route-watch.js";
 import type { VpnDeploymentSpec } from "./vpn-deployment.js";
 import { Workloads } from "./workloads.js";
-
-/** One move as the tests compare it; see `StoryScenario.moveSummary`. */
-export interface MoveSummary {
-  readonly gaps: number;
-  readonly changesPerTable: readonly number[];
-  readonly writes: readonly string[];
-}
 
 /** Options of a user story: which seeded nodes get a kwok of their own (so they can crash). */
 export interface StoryOptions {
   readonly ownKwokNodes?: readonly number[];
+  /** Where the controller's recorded EC2 calls go (a fault proxy); LocalStack by default. */
+  readonly ec2Upstream?: string;
 }
 
 const isNodeReady = (node: V1Node) =>
@@ -58,7 +59,11 @@ export class StoryScenario extends AwsScenario {
   /** Seeds the VPC and the namespace, creates the kwok Nodes and waits until they are Ready. */
   override async setUp(): Promise<this> {
     await super.setUp();
-    this.recorder = await startCallRecorder(this.name, this.localstackEndpoint, this.calls);
+    this.recorder = await startCallRecorder(
+      this.name,
+      this.story.ec2Upstream ?? this.localstackEndpoint,
+      this.calls,
+    );
     await this.eventually(async () => {
       const nodes = await Promise.all(
         this.vpc.nodes.map((n) => this.workloads.core.readNode({ name: n.name })),
@@ -181,29 +186,14 @@ export class StoryScenario extends AwsScenario {
     return this.calls.writes().slice(since);
   }
 
-  /**
-   * What one move looked like from outside: samples without a route, how often each table changed,
-   * and the controller's writes since `mark` as `Action table -> ENI`, sorted.
-   */
+  /** What the move since `mark` (a `calls.writes()` length) looked like from outside. */
   moveSummary(samples: readonly RouteSample[], mark: number): MoveSummary {
-    return {
-      gaps: gaps(samples).length,
-      changesPerTable: changesPerTable(samples),
-      writes: this.writesSince(mark)
-        .map((w) => `${w.action} ${w.params.RouteTableId} -> ${w.params.NetworkInterfaceId ?? "-"}`)
-        .sort(),
-    };
+    return summarizeMove(samples, this.writesSince(mark));
   }
 
   /** The summary of a clean move to `node`: no gap, each table once, one ReplaceRoute per table. */
   oneMoveTo(node: number): MoveSummary {
-    return {
-      gaps: 0,
-      changesPerTable: this.vpc.routeTableIds.map(() => 1),
-      writes: this.vpc.routeTableIds
-        .map((t) => `ReplaceRoute ${t} -> ${this.node(node).eniId}`)
-        .sort(),
-    };
+    return cleanMove(this.vpc.routeTableIds, this.node(node).eniId);
   }
 
   /** Polls the route tables until stopped; see RouteWatch. */

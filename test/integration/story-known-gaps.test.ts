@@ -2,10 +2,11 @@
  * Issue 12, "Behaviours to fix": evidence on the real control plane. Each test states the
  * behaviour the product should have and is marked `it.fails` because today it does not: the
  * suite stays green while the defect stands, and the first run after a fix fails here, which is
- * the cue to turn `it.fails` into `it`. Items a, b and d; c (shutdown during a move) needs the
- * controller as a process and is not covered here.
+ * the cue to turn `it.fails` into `it`. Items a, b, c and d. (c stops the in-process controller,
+ * the same shutdown path SIGTERM takes in `vpc-route-sync controller`.)
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, inject, it } from "vitest";
+import { type FaultProxy, startFaultProxy } from "../fakes/fault-proxy.js";
 import { storyScenarios } from "../harness/story-fixture.js";
 
 const story = storyScenarios("gap");
@@ -76,5 +77,39 @@ describe("issue 12 behaviours to fix (expected to fail until fixed)", () => {
     } finally {
       await s.workloads.core.deleteNamespace({ name: outside });
     }
+  });
+});
+
+describe("issue 12 behaviour c, shutdown during a move (expected to fail until fixed)", () => {
+  let proxy: FaultProxy | undefined;
+  afterEach(async () => {
+    await proxy?.close();
+  });
+
+  it.fails("c: a controller stopped while its ReplaceRoute calls are in flight does not report writes EC2 applied as failed", async () => {
+    proxy = await startFaultProxy(inject("localstackEndpoint"));
+    const s = await story({ ec2Upstream: proxy.url });
+    await s.deployVpn(cidrs, { onePerNode: true });
+    const [first] = await s.readyOn(1);
+    if (first === undefined) throw new Error("no ready VPN Pod");
+    const c = await s.startController();
+    await s.routesConverge(s.node(first).eniId);
+    // The move's writes reach EC2 and are applied; their answers are held for 3 s, so the
+    // controller is still waiting for them when it is told to stop.
+    proxy.failNext("ReplaceRoute", { kind: "hold", holdMs: 3_000, afterForward: true }, 3);
+    const mark = s.calls.writes().length;
+    const [pod] = await s.workloads.pods(s.namespace, "openvpn");
+    await s.workloads.cordon(s.node(first).name);
+    await s.workloads.evictPodsOn(s.node(first).name, s.namespace);
+    await s.eventually(() => s.writesSince(mark).length === 3, "the move's three writes are sent");
+    await c.running.stop();
+    const [second] = await s.readyOn(1, { except: [pod?.metadata?.name] });
+    if (second === undefined) throw new Error("no replacement VPN Pod");
+    // EC2 applied every write (the held answers were 200s).
+    await s.routesConverge(s.node(second).eniId);
+    const failed = (await s.eventReasons("openvpn")).filter((e) =>
+      e.startsWith("RouteWriteFailed"),
+    );
+    expect(failed).toEqual([]);
   });
 });
