@@ -1,4 +1,5 @@
 import type { DrainWorld } from "./drain-world.js";
+import type { ProviderEvent } from "./phases.js";
 
 const ms = (x: number) => Math.round(x * 10) / 10;
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
@@ -18,6 +19,34 @@ export interface DrainSample {
   readonly reads: number;
   /** From the first read that found a table without the route to convergence; 0 if none did. */
   readonly withoutRouteMs: number;
+  /** The controller's pass, from the EndpointSlice event (ms); NaN when it did not happen. */
+  readonly phases: DrainPhases;
+}
+
+/** Where the controller's share went, each from the EndpointSlice showing the new node ready. */
+export interface DrainPhases {
+  /** Its route-table read started (watch delivery, queue, pass start). */
+  readonly passStartedMs: number;
+  /** Its first write sent (table read, Node read and target resolution, planning, limiter). */
+  readonly firstWriteMs: number;
+  /** Its last write answered. */
+  readonly writesDoneMs: number;
+}
+
+/** The controller's provider calls between the slice event and convergence, as phases. */
+function phasesOf(
+  events: readonly ProviderEvent[],
+  sliceAt: number,
+  converged: number,
+): DrainPhases {
+  const within = events.filter((e) => e.start >= sliceAt && e.start <= converged);
+  const since = (t: number | undefined) => (t === undefined ? Number.NaN : ms(t - sliceAt));
+  const writes = within.filter((e) => e.op === "applyWrite");
+  return {
+    passStartedMs: since(within.find((e) => e.op === "listTables")?.start),
+    firstWriteMs: since(writes[0]?.start),
+    writesDoneMs: since(writes.length === 0 ? undefined : Math.max(...writes.map((w) => w.end))),
+  };
 }
 
 /** The node hosting the single ready, not terminating VPN Pod (waits for it). */
@@ -38,6 +67,7 @@ export async function hostingNode(world: DrainWorld): Promise<string> {
 export async function drainOnce(
   world: DrainWorld,
   routeWrites: () => Promise<number>,
+  providerEvents: readonly ProviderEvent[],
 ): Promise<DrainSample> {
   const from = await hostingNode(world);
   const eniOf = (name: string) => world.vpc.nodes.find((n) => n.name === name)?.eniId;
@@ -77,5 +107,6 @@ export async function drainOnce(
     readsWithoutRoute,
     reads,
     withoutRouteMs: firstMissingAt === undefined ? 0 : ms(converged - firstMissingAt),
+    phases: phasesOf(providerEvents, sliceAt ?? Number.NaN, converged),
   };
 }

@@ -19,6 +19,9 @@ const pauseMs = 2_000;
 
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 
+/** Drops the NaN of a drain whose slice event or write was not seen. */
+const finite = (values: readonly number[]) => values.filter(Number.isFinite);
+
 const writeActions = ["CreateRoute", "ReplaceRoute", "DeleteRoute"];
 
 /** The Service's `on-no-endpoint` setting the benchmark runs with. */
@@ -107,7 +110,7 @@ export async function benchDrain(mode: DrainMode = "keep"): Promise<BenchResult>
     const out: DrainSample[] = [];
     for (let i = 0; i < drains; i++) {
       await sleep(pauseMs);
-      const sample = await drainOnce(world, routeWrites);
+      const sample = await drainOnce(world, routeWrites, controller.providerEvents);
       out.push(sample);
       say(
         `drain ${i + 1}/${drains}: ${sample.from} -> ${sample.to}: routes in ${sample.drainToRoutesMs} ms (slice -> routes ${sample.sliceToRoutesMs} ms, ${sample.writes} writes, ${sample.readsWithoutRoute} reads without a route)`,
@@ -138,6 +141,13 @@ export async function benchDrain(mode: DrainMode = "keep"): Promise<BenchResult>
       sliceToRoutesMs: summarize(samples.map((s) => s.sliceToRoutesMs)),
       // The control plane's share: eviction, ReplicaSet, scheduler, kwok, EndpointSlice controller.
       drainToSliceMs: summarize(samples.map((s) => s.drainToRoutesMs - s.sliceToRoutesMs)),
+      // The controller's share, from the slice event: its pass starting, its first write, the last
+      // write answered (the rest up to sliceToRoutesMs is the observer's confirming read).
+      controllerPhasesMs: {
+        passStarted: summarize(finite(samples.map((s) => s.phases.passStartedMs))),
+        firstWrite: summarize(finite(samples.map((s) => s.phases.firstWriteMs))),
+        writesDone: summarize(finite(samples.map((s) => s.phases.writesDoneMs))),
+      },
       samples,
     },
   );
