@@ -7,7 +7,7 @@ import { type BenchResult, writeResult } from "./results.js";
 import { summarize } from "./stats.js";
 import { benchResult, envInt, loadAverage, say, withCleanup } from "./support.js";
 
-/** Drain -> all tables converged, p99, on loopback (DESIGN.md section 7, issue 12). */
+/** Drain -> all tables converged, p99, on loopback (the design targets, section 7; issue 12). */
 const targetP99Ms = 500;
 
 /**
@@ -41,7 +41,7 @@ function targets(mode: DrainMode, samples: readonly DrainSample[]): BenchResult[
     },
     {
       name: `EndpointSlice update -> every table on the new node, over ${samples.length} drains`,
-      target: "p99 well under 1 s (DESIGN.md section 7: convergence)",
+      target: "p99 well under 1 s (the convergence target)",
       measured: quantiles(slice),
       met: slice.p99 < 1_000,
     },
