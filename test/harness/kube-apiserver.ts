@@ -7,6 +7,9 @@ import { ensureKubeBinaries, type KubeBinaries } from "./kube-binaries.js";
 import { findFreePort } from "./ports.js";
 import { type ManagedProcess, startProcess, waitUntil } from "./processes.js";
 
+// Older callers import these from here; they live in kube-binaries.ts with the whole control plane.
+export { ensureKubeBinaries, type KubeBinaries } from "./kube-binaries.js";
+
 /** A running etcd + kube-apiserver pair on loopback, with an admin kubeconfig. */
 export interface LocalKubeApiServer {
   readonly server: string;
