@@ -13,6 +13,8 @@ const suites: Record<string, () => Promise<BenchResult>> = {
   bundle: async () => (await import("./bundle.js")).benchBundle(),
   "convergence-gcp": async () => (await import("./convergence-gcp.js")).benchConvergenceGcp(),
   "convergence-azure": async () => (await import("./convergence-azure.js")).benchConvergenceAzure(),
+  drain: async () => (await import("./drain.js")).benchDrain("keep"),
+  "drain-withdraw": async () => (await import("./drain.js")).benchDrain("withdraw"),
 };
 
 async function main(): Promise<number> {

@@ -29,6 +29,12 @@ export class AwsScenario extends ControllerScenario {
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" });
     this.vpc = await seedVpc(this.ec2, { name: this.name });
     await this.objects.ensureNamespace(this.namespace);
+    await this.createNodes();
+    return this;
+  }
+
+  /** One Node per seeded instance, written by hand; story scenarios make kwok Nodes instead. */
+  protected async createNodes(): Promise<void> {
     for (const node of this.vpc.nodes) {
       await this.objects.createNode({
         name: node.name,
@@ -36,7 +42,6 @@ export class AwsScenario extends ControllerScenario {
         internalIp: node.privateIp,
       });
     }
-    return this;
   }
 
   node(i: number) {

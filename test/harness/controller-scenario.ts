@@ -59,7 +59,8 @@ export abstract class ControllerScenario {
       clusterId: this.name,
       allowedCidrs: "10.8.0.0/16",
       allowedNamespaces: this.namespace,
-      trustedEndpointSliceManagers: fixtureSliceManager,
+      // The real EndpointSlice controller's slices (story tests) and the fixtures' own.
+      trustedEndpointSliceManagers: `endpointslice-controller.k8s.io,${fixtureSliceManager}`,
       kubeconfig: this.kubeconfigPath,
       leaderElectNamespace: this.namespace,
       leaderElectLeaseName: "vpc-route-sync",

@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { type RequestOptions, request } from "node:https";
 import { tmpdir } from "node:os";
@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { dump } from "js-yaml";
+import { runBuildScript } from "./build-script.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -17,19 +18,8 @@ export interface HelmTools {
 
 /** Builds (or reuses from the cache) helm and kustomize; progress goes to stderr. */
 export async function ensureHelmTools(): Promise<HelmTools> {
-  const script = join(repoRoot, "test", "harness", "build-helm.sh");
-  const stdout = await new Promise<string>((resolve, reject) => {
-    const child = execFile(script, [], { maxBuffer: 1 << 20 }, (error, out) =>
-      error ? reject(new Error(`${script} failed: ${error.message}`)) : resolve(out),
-    );
-    child.stderr?.pipe(process.stderr);
-  });
-  const value = (key: string): string => {
-    const line = stdout.split("\n").find((l) => l.startsWith(`${key}=`));
-    if (line === undefined) throw new Error(`${script} did not print ${key}=...`);
-    return line.slice(key.length + 1).trim();
-  };
-  return { helm: value("HELM_BIN"), kustomize: value("KUSTOMIZE_BIN") };
+  const bins = await runBuildScript("build-helm.sh", ["HELM_BIN", "KUSTOMIZE_BIN"]);
+  return { helm: bins.HELM_BIN, kustomize: bins.KUSTOMIZE_BIN };
 }
 
 /** What a tool printed and whether it succeeded; never throws, so tests can assert on failures. */

@@ -1,24 +1,14 @@
-import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { Agent, request } from "node:https";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { generateKubePki, type KubePki } from "./certs.js";
+import { httpsStatus } from "./https-probe.js";
+import { ensureKubeBinaries, type KubeBinaries } from "./kube-binaries.js";
 import { findFreePort } from "./ports.js";
 import { type ManagedProcess, startProcess, waitUntil } from "./processes.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = here.includes(`${join("dist", "test")}`)
-  ? join(here, "..", "..", "..")
-  : join(here, "..", "..");
-
-/** Where the cached kube-apiserver and etcd binaries live. */
-export interface KubeBinaries {
-  readonly etcd: string;
-  readonly kubeApiServer: string;
-  readonly kubectl: string;
-}
+// Older callers import these from here; they live in kube-binaries.ts with the whole control plane.
+export { ensureKubeBinaries, type KubeBinaries } from "./kube-binaries.js";
 
 /** A running etcd + kube-apiserver pair on loopback, with an admin kubeconfig. */
 export interface LocalKubeApiServer {
@@ -29,27 +19,6 @@ export interface LocalKubeApiServer {
   /** Restarts only the API server process (etcd keeps its data), as in an API server upgrade. */
   restartApiServer(downMs?: number): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** Builds (or reuses from the cache) kube-apiserver and etcd; progress is printed to stderr. */
-export async function ensureKubeBinaries(): Promise<KubeBinaries> {
-  const script = join(repoRoot, "test", "harness", "build-k8s.sh");
-  const stdout = await new Promise<string>((resolve, reject) => {
-    const child = execFile(script, [], { maxBuffer: 1 << 20 }, (error, out) =>
-      error ? reject(new Error(`${script} failed: ${error.message}`)) : resolve(out),
-    );
-    child.stderr?.pipe(process.stderr);
-  });
-  const value = (key: string): string => {
-    const line = stdout.split("\n").find((l) => l.startsWith(`${key}=`));
-    if (line === undefined) throw new Error(`${script} did not print ${key}=...`);
-    return line.slice(key.length + 1).trim();
-  };
-  return {
-    etcd: value("ETCD_BIN"),
-    kubeApiServer: value("KUBE_APISERVER_BIN"),
-    kubectl: value("KUBECTL_BIN"),
-  };
 }
 
 function kubeconfigYaml(server: string, ca: string, cert: string, key: string): string {
@@ -68,23 +37,8 @@ function kubeconfigYaml(server: string, ca: string, cert: string, key: string): 
   ].join("\n");
 }
 
-async function isReady(server: string, pki: KubePki): Promise<boolean> {
-  const [ca, cert, key] = await Promise.all([
-    readFile(pki.caCert),
-    readFile(pki.adminCert),
-    readFile(pki.adminKey),
-  ]);
-  const agent = new Agent({ ca, cert, key });
-  return await new Promise((resolve) => {
-    const req = request(`${server}/readyz`, { agent, timeout: 2_000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on("error", () => resolve(false));
-    req.on("timeout", () => req.destroy());
-    req.end();
-  });
-}
+const isReady = async (server: string, pki: KubePki): Promise<boolean> =>
+  (await httpsStatus(`${server}/readyz`, { pki })) === 200;
 
 /** Starts etcd and kube-apiserver on free loopback ports with RBAC on; `stop()` removes everything. */
 export async function startKubeApiServer(
@@ -144,8 +98,9 @@ export async function startKubeApiServer(
       join(workDir, "kube-apiserver.log"),
     );
   const stopAll = async () => {
-    await api?.stop();
-    await etcd.stop();
+    // The API server first, etcd last: stopping both at once can leave them waiting on each other.
+    await api?.stop(3_000);
+    await etcd.stop(3_000);
     if (process.env.VRS_KEEP_HARNESS !== "1") await rm(workDir, { recursive: true, force: true });
   };
   try {

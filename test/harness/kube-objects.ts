@@ -25,8 +25,11 @@ export interface TestNode {
 }
 
 /**
- * Writes the Kubernetes objects a real cluster would have (there is no kubelet or
- * controller-manager in the harness): Nodes, the VPN Service and its EndpointSlice.
+ * Writes Kubernetes objects by hand: Nodes, the VPN Service and an EndpointSlice. The integration
+ * control plane runs the real EndpointSlice controller, so a Service made here has no selector:
+ * its hand-written slice is then legitimately someone else's, which is how tests feed the
+ * controller states (hostile, malformed, or simply chosen) a real controller would not produce.
+ * User-story tests use Deployments and selectors instead (see workloads.ts).
  */
 export class KubeObjects {
   readonly core: CoreV1Api;
@@ -61,16 +64,18 @@ export class KubeObjects {
     }
   }
 
+  /** A Service without a selector unless one is given (then the EndpointSlice controller's). */
   async createService(
     namespace: string,
     name: string,
     annotations: Record<string, string>,
+    selector?: Record<string, string>,
   ): Promise<void> {
     await this.core.createNamespacedService({
       namespace,
       body: {
         metadata: { name, annotations },
-        spec: { selector: { app: name }, ports: [{ port: 1194, protocol: "UDP" }] },
+        spec: { ...(selector ? { selector } : {}), ports: [{ port: 1194, protocol: "UDP" }] },
       },
     });
   }

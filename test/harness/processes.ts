@@ -21,8 +21,11 @@ export function startProcess(
 ): ManagedProcess {
   const log = createWriteStream(logPath, { flags: "a" });
   const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  // Two pipes into one file: neither may end it, and it ends once both are closed ("close"
+  // comes after "exit" and after the last output), so no write can arrive after the end.
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  child.once("close", () => log.end());
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null) resolve();
     child.once("exit", () => resolve());
@@ -39,7 +42,6 @@ export function startProcess(
         signalGroup(child, "SIGKILL");
         await exited;
       }
-      log.end();
     },
   };
 }

@@ -13,14 +13,9 @@ import {
 import { loadAll } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FakeKernel } from "../../src/agent/fake-kernel.js";
-import { createAgentMetrics } from "../../src/agent/metrics.js";
-import { type AgentOptions, defaultRouteProtocol } from "../../src/agent/options.js";
 import type { AgentPassResult } from "../../src/agent/reconcile.js";
-import { type RunningAgent, startAgent } from "../../src/cli/agent.js";
-import { systemClock } from "../../src/clock.js";
-import { mustParseCidr } from "../../src/domain/cidr.js";
-import { silentLogger } from "../../src/observability/logger.js";
-import { fixtureSliceManager } from "../harness/kube-objects.js";
+import type { RunningAgent } from "../../src/cli/agent.js";
+import { startTestAgent } from "../harness/test-agent.js";
 
 const manifest = loadAll(
   readFileSync(join(import.meta.dirname, "../../deploy/manifests/agent-daemonset.yaml"), "utf8"),
@@ -115,30 +110,13 @@ describe("agent with exactly the manifest's RBAC, against a real kube-apiserver"
     }
     kernels[0]?.lookups.set("10.244.1.10", { dev: "cali1" });
     for (const [i, kernel] of kernels.entries()) {
-      const options: AgentOptions = {
-        nodeName: node(i + 1),
-        mode: "fallback",
-        masquerade: true,
-        routeProtocol: defaultRouteProtocol,
-        allowedCidrs: [mustParseCidr("10.8.0.0/16")],
-        allowedNamespaces: [namespace],
-        minPrefixLength: { v4: 16, v6: 48 },
-        clusterCidrs: [mustParseCidr("10.244.0.0/16")],
-        trustedEndpointSliceManagers: [fixtureSliceManager],
-        maxCidrsPerService: 8,
-        resyncIntervalMs: 500,
-        kubeconfig: undefined,
-        http: { host: "127.0.0.1", port: 0 },
-        log: { level: "silent", pretty: false },
-      };
       agents.push(
-        await startAgent({
-          options,
+        await startTestAgent({
+          nodeName: node(i + 1),
+          namespace,
           kubeConfig: agentConfig,
-          runner: kernel.runner,
-          logger: silentLogger(),
-          metrics: createAgentMetrics({ defaultMetrics: false }),
-          clock: systemClock,
+          kernel,
+          masquerade: true,
           onPass: (p) => passes.push(p),
         }),
       );
@@ -160,19 +138,14 @@ describe("agent with exactly the manifest's RBAC, against a real kube-apiserver"
       namespace,
       body: {
         metadata: { name: "openvpn", annotations: { "vpc-route-sync.io/cidrs": "10.8.0.0/24" } },
-        spec: { selector: { app: "openvpn" }, ports: [{ port: 1194, protocol: "UDP" }] },
+        // No selector: the real EndpointSlice controller runs; the slice below is hand-written.
+        spec: { ports: [{ port: 1194, protocol: "UDP" }] },
       },
     });
     await admin.makeApiClient(DiscoveryV1Api).createNamespacedEndpointSlice({
       namespace,
       body: {
-        metadata: {
-          name: "openvpn-1",
-          labels: {
-            "kubernetes.io/service-name": "openvpn",
-            "endpointslice.kubernetes.io/managed-by": fixtureSliceManager,
-          },
-        },
+        metadata: { name: "openvpn-1", labels: { "kubernetes.io/service-name": "openvpn" } },
         addressType: "IPv4",
         endpoints: [{ addresses: ["10.244.1.10"], nodeName: node(1), conditions: { ready: true } }],
       },

@@ -32,7 +32,8 @@ describe("kube-apiserver harness", () => {
       namespace,
       body: {
         metadata: { name: "openvpn", annotations: { "vpc-route-sync.io/cidrs": "10.8.0.0/24" } },
-        spec: { selector: { app: "openvpn" }, ports: [{ port: 1194, protocol: "UDP" }] },
+        // No selector: the real EndpointSlice controller runs; the slices here are hand-written.
+        spec: { ports: [{ port: 1194, protocol: "UDP" }] },
       },
     });
     const svc = await core.readNamespacedService({ namespace, name: "openvpn" });
