@@ -82,10 +82,11 @@ describe("azure ownership records with two clusters writing one route table at o
     fake.injectFault({ operation: "routeTables.updateTags", effect: { delayMs: 300 } });
     const [a, b] = clusters.map((c) => ({ ...c, provider: providerOf(c.clusterId) }));
     if (!a || !b) throw new Error("two clusters");
-    const first = a.provider.applyWrite(writeFor(a.clusterId, a.cidr));
+    // Each retried as the applier does (the provider makes one attempt per step).
+    const first = likeTheApplier(() => a.provider.applyWrite(writeFor(a.clusterId, a.cidr)));
     while (fake.calls("routeTables.get") === 0) await new Promise((r) => setTimeout(r, 2));
     await new Promise((r) => setTimeout(r, 30));
-    await b.provider.applyWrite(writeFor(b.clusterId, b.cidr));
+    await likeTheApplier(() => b.provider.applyWrite(writeFor(b.clusterId, b.cidr)));
     await first;
     const tags = fake.routeTable(ids.tableA)?.tags ?? {};
     const lost = clusters.filter((c) => !(c.tag in tags));
@@ -117,8 +118,11 @@ describe("azure ownership records with two clusters writing one route table at o
           return likeTheApplier(() => provider.applyWrite(writeFor(c.clusterId, c.cidr)));
         }),
       );
-      expect(retried.flat().length).toBeGreaterThan(0);
-      for (const error of retried.flat()) expect(error).toBeInstanceOf(kind);
+      expect(retried.flat().some((error) => error instanceof kind)).toBe(true);
+      // Contention only: the busy table's answers, and our own read-back noticing the other
+      // cluster's tag PATCH; both are retryable and the applier's retries land both routes.
+      for (const error of retried.flat())
+        expect(error instanceof kind || error instanceof ConflictError).toBe(true);
       const table = fake.routeTable(ids.tableA);
       expect(table?.routes.map((r) => r.provisioningState)).toEqual(["Succeeded", "Succeeded"]);
       expect(Object.keys(table?.tags ?? {})).toEqual(
@@ -152,7 +156,7 @@ describe("azure writes whose long-running operation does not succeed", () => {
   );
 
   it("classifies an operation that fails with AnotherOperationInProgress as contention", async () => {
-    const { provider } = providerFor(fake, { retry: { attempts: 1 } });
+    const { provider } = providerFor(fake);
     fake.injectFault({
       operation: "routes.createOrUpdate",
       effect: { asyncFailure: { code: "AnotherOperationInProgress", message: "busy" } },

@@ -8,7 +8,6 @@ import { NetworkCidrs } from "./network.js";
 import { observeTable } from "./observe.js";
 import type { AzurePort } from "./port.js";
 import { idKey, parseRouteTableId, type ResourceRef } from "./resource-id.js";
-import { defaultRetryPolicy, type RetryPolicy } from "./retry.js";
 import { type CallRunner, TargetResolver } from "./targets.js";
 import { RouteWriter } from "./writes.js";
 
@@ -25,8 +24,6 @@ export interface AzureProviderSettings {
   readonly calls?: CallObserver;
   /** How long NIC/VM lookups and VNet address spaces are reused (default 5 minutes). */
   readonly cacheTtlMs?: number;
-  /** Bounds of the provider's own retries of throttled or conflicting writes. */
-  readonly retry?: Partial<RetryPolicy>;
 }
 
 const capabilities: ProviderCapabilities = {
@@ -90,8 +87,6 @@ export function createAzureProviderFromPort(
     call,
     clusterId: settings.clusterId,
     tables,
-    clock,
-    retry: { ...defaultRetryPolicy, ...settings.retry },
     logger,
   });
   const network = new NetworkCidrs({

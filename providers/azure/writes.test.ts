@@ -6,7 +6,6 @@ import { silentLogger } from "../../src/observability/logger.js";
 import type { RouteWrite } from "../types.js";
 import type { AzurePort, AzureRoute, AzureRouteTable } from "./port.js";
 import { idKey, parseRouteTableId, type ResourceRef } from "./resource-id.js";
-import { defaultRetryPolicy } from "./retry.js";
 import type { CallRunner } from "./targets.js";
 import { RouteWriter } from "./writes.js";
 
@@ -115,8 +114,6 @@ function writerFor(port: AzurePort, call: CallRunner = (_op, _res, fn) => fn()):
     call,
     clusterId: "c1",
     tables,
-    clock,
-    retry: defaultRetryPolicy,
     logger: silentLogger(),
   });
 }

@@ -1,11 +1,9 @@
-import type { Clock } from "../../src/clock.js";
 import { ConflictError, isNotFound, PermanentError, TransientError } from "../../src/errors.js";
 import type { Logger } from "../../src/observability/logger.js";
 import type { RouteWrite } from "../types.js";
 import { canonicalIp, canonicalPrefix, clusterOfRouteName, routeNameFor } from "./naming.js";
 import type { AzurePort, AzureRoute, AzureRouteTable } from "./port.js";
 import { idKey, type ResourceRef } from "./resource-id.js";
-import { type RetryPolicy, withRetries } from "./retry.js";
 import { KeyedSerializer } from "./serial.js";
 import type { CallRunner } from "./targets.js";
 
@@ -15,8 +13,6 @@ export interface RouteWriterDeps {
   readonly call: CallRunner;
   readonly clusterId: string;
   readonly tables: ReadonlyMap<string, ResourceRef>;
-  readonly clock: Clock;
-  readonly retry: RetryPolicy;
   readonly logger: Logger;
 }
 
@@ -33,8 +29,9 @@ function tagKeyOf(tags: Readonly<Record<string, string>>, name: string): string 
  * table. Create records ownership first (tag, then route), so a crash leaves a record and not an
  * unowned route; replace is a PUT of the same route name (gapless), rewriting the tag when the
  * owner changed; delete removes the route, then the record. A PUT counts only when ARM reports
- * the route Succeeded with our next hop. Each step retries throttles and conflicts with the
- * injected clock.
+ * the route Succeeded with our next hop. One attempt per step: a throttle or a conflict leaves as
+ * its typed error (Retry-After kept), and the reconciler's applier, the only retry layer,
+ * decides when to try again; every step is safe to repeat.
  */
 export class RouteWriter {
   private readonly serializer = new KeyedSerializer();
@@ -67,14 +64,12 @@ export class RouteWriter {
     }
     const name = routeNameFor(this.deps.clusterId, write.cidr);
     if (write.kind === "create" || write.adopt || write.ownerChanged) {
-      await this.retrying(() => this.claim(ref, write, name));
+      await this.claim(ref, write, name);
     }
     const route = { addressPrefix: write.cidr.text, nextHopIpAddress: nextHop };
     const resource = `${ref.resourceGroup}/${ref.name}/${name}`;
-    const written = await this.retrying(() =>
-      this.deps.call("routes.createOrUpdate", resource, () =>
-        this.deps.port.putRoute(ref, name, route),
-      ),
+    const written = await this.deps.call("routes.createOrUpdate", resource, () =>
+      this.deps.port.putRoute(ref, name, route),
     );
     assertInPlace(written, resource, nextHop);
     const past = write.kind === "create" ? "created" : "replaced";
@@ -116,23 +111,19 @@ export class RouteWriter {
   private async remove(ref: ResourceRef, write: RouteWrite): Promise<void> {
     const name = routeNameFor(this.deps.clusterId, write.cidr);
     if (write.routeExists) {
-      await this.retrying(async () => {
-        try {
-          await this.deps.call("routes.delete", `${ref.resourceGroup}/${ref.name}/${name}`, () =>
-            this.deps.port.deleteRoute(ref, name),
-          );
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
-        }
-      });
-    }
-    await this.retrying(async () => {
-      const table = await this.readTable(ref);
-      const key = tagKeyOf(table.tags, name);
-      if (key !== undefined && table.tags[key] === write.owner.service) {
-        await this.setTag(ref, table, name, undefined);
+      try {
+        await this.deps.call("routes.delete", `${ref.resourceGroup}/${ref.name}/${name}`, () =>
+          this.deps.port.deleteRoute(ref, name),
+        );
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
       }
-    });
+    }
+    const table = await this.readTable(ref);
+    const key = tagKeyOf(table.tags, name);
+    if (key !== undefined && table.tags[key] === write.owner.service) {
+      await this.setTag(ref, table, name, undefined);
+    }
     this.deps.logger.info(
       { table: write.table, cidr: write.cidr.text, route: name },
       "route deleted",
@@ -166,7 +157,8 @@ export class RouteWriter {
       this.deps.port.updateRouteTableTags(ref, tags, table.etag),
     );
     // The PATCH replaces the whole tag set and ARM may ignore If-Match, so a concurrent writer
-    // can undo ours: read back, and retry from a fresh read if our record is not there. A loss
+    // can undo ours: read back, and fail as a conflict (the applier retries from a fresh read)
+    // if our record is not there. A loss
     // that happens after this check is repaired on a later pass (observe.ts reports the route
     // ours with the Service unknown).
     const after = await this.readTable(ref);
@@ -176,12 +168,6 @@ export class RouteWriter {
         `the ownership tag ${name} on route table ${ref.resourceGroup}/${ref.name} was overwritten by a concurrent tag write; writing it again`,
       );
     }
-  }
-
-  private retrying<T>(step: () => Promise<T>): Promise<T> {
-    return withRetries(step, this.deps.clock, this.deps.retry, (error, attempt, delayMs) => {
-      this.deps.logger.debug({ err: error, attempt, delayMs }, "azure write retried");
-    });
   }
 }
 

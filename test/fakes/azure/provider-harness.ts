@@ -106,7 +106,6 @@ export function providerFor(
     logger: silentLogger(),
     calls,
     pollIntervalMs: 5,
-    retry: { random: () => 0.5 },
     ...overrides,
   });
   return { provider, clock, calls };
