@@ -1,5 +1,6 @@
 import type { Cidr } from "../../src/domain/cidr.js";
 import { isNotFound, PermanentError } from "../../src/errors.js";
+import { LookupCache } from "../lookup-cache.js";
 import type { Provider } from "../types.js";
 import { applyRouteWrite } from "./apply-write.js";
 import { describeManagedTables } from "./managed-tables.js";
@@ -8,7 +9,6 @@ import { observeTable } from "./observed-table.js";
 import { type AwsProviderOptions, defaultCacheTtlMs, validateAwsOptions } from "./options.js";
 import type { Ec2Port } from "./port.js";
 import { createTargetResolver } from "./target-resolver.js";
-import { createTtlCache } from "./ttl-cache.js";
 import { describeVpcCidrs } from "./vpc-cidrs.js";
 
 /** The options once the region is known: given, or resolved by the SDK (see index.ts). */
@@ -24,7 +24,7 @@ export function buildAwsProvider(ec2: Ec2Port, options: ResolvedAwsOptions): Pro
   const port = observePort(ec2, { clock: options.clock, calls: options.calls });
   const ttlMs = options.cacheTtlMs ?? defaultCacheTtlMs;
   const selection = { ids: options.routeTableIds, tags: options.routeTableTags };
-  const cidrCache = createTtlCache<readonly Cidr[]>(options.clock, ttlMs);
+  const cidrCache = new LookupCache<readonly Cidr[]>(options.clock, ttlMs);
   const warned = new Set<string>();
   let vpcIds: readonly string[] | undefined;
 
@@ -80,11 +80,7 @@ export function buildAwsProvider(ec2: Ec2Port, options: ResolvedAwsOptions): Pro
     async networkCidrs() {
       const ids = await knownVpcIds();
       const key = ids.join(",");
-      const cached = cidrCache.get(key);
-      if (cached !== undefined) return cached;
-      const cidrs = await describeVpcCidrs(port, ids, logger);
-      cidrCache.set(key, cidrs);
-      return cidrs;
+      return await cidrCache.get(key, () => describeVpcCidrs(port, ids, logger));
     },
     resolveTarget: (node, family) => resolver.resolve(node, family),
     applyWrite: (write) =>

@@ -3,12 +3,12 @@ import { type IpFamily, parseIp } from "../../src/domain/cidr.js";
 import type { NodeInfo } from "../../src/domain/service.js";
 import { PermanentError } from "../../src/errors.js";
 import type { Logger } from "../../src/observability/logger.js";
+import { LookupCache } from "../lookup-cache.js";
 import type { ResolvedTarget } from "../types.js";
 import { chooseInterface, toResolvedTarget } from "./choose-interface.js";
 import { collectPages } from "./paginate.js";
 import type { Ec2Filter, Ec2Port } from "./port.js";
 import { parseAwsProviderId } from "./provider-id.js";
-import { createTtlCache } from "./ttl-cache.js";
 
 /** Node -> ENI resolution with its cache, owned by one provider instance. */
 export interface TargetResolver {
@@ -36,9 +36,8 @@ export interface TargetResolverDeps {
  * and steady state makes no calls.
  */
 export function createTargetResolver(deps: TargetResolverDeps): TargetResolver {
-  const cache = createTtlCache<ResolvedTarget>(deps.clock, deps.ttlMs);
   // Concurrent resolves of one node share one lookup instead of each spending an API call.
-  const inflight = new Map<string, Promise<ResolvedTarget>>();
+  const cache = new LookupCache<ResolvedTarget>(deps.clock, deps.ttlMs);
   const lookupFilters = async (node: NodeInfo): Promise<[Ec2Filter[], string]> => {
     const instance = parseAwsProviderId(node.providerId);
     if (instance !== undefined) {
@@ -78,9 +77,7 @@ export function createTargetResolver(deps: TargetResolverDeps): TargetResolver {
         [...node.internalIps].sort(),
         family,
       ]);
-      const cached = cache.get(key) ?? inflight.get(key);
-      if (cached !== undefined) return cached;
-      const lookup = (async () => {
+      return await cache.get(key, async () => {
         const [filters, how] = await lookupFilters(node);
         const enis = await collectPages(deps.port.describeNetworkInterfaces(filters));
         const target = toResolvedTarget(
@@ -88,16 +85,9 @@ export function createTargetResolver(deps: TargetResolverDeps): TargetResolver {
           chooseInterface(node, family, enis, how),
           deps.manageSourceDestCheck,
         );
-        cache.set(key, target);
         deps.logger.debug({ node: node.name, family, target: target.description }, "node resolved");
         return target;
-      })();
-      inflight.set(key, lookup);
-      try {
-        return await lookup;
-      } finally {
-        inflight.delete(key);
-      }
+      });
     },
     forgetNode(nodeName) {
       cache.deleteWhere((target) => target.nodeName === nodeName);

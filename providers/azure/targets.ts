@@ -2,6 +2,7 @@ import type { Clock } from "../../src/clock.js";
 import { formatIp, type IpFamily, parseIp } from "../../src/domain/cidr.js";
 import type { NodeInfo } from "../../src/domain/service.js";
 import { errorMessage, isThrottled, PermanentError, TransientError } from "../../src/errors.js";
+import { LookupCache } from "../lookup-cache.js";
 import type { ForwardingStatus, ResolvedTarget } from "../types.js";
 import { canonicalIp } from "./naming.js";
 import type { AzureNetworkInterface, AzurePort } from "./port.js";
@@ -19,6 +20,12 @@ interface Lookup {
   readonly nicName: string | undefined;
 }
 
+/** The status to report when a NIC's forwarding could not be checked. */
+function unknownLookup(node: NodeInfo, error: unknown): Lookup {
+  const message = `could not check IP forwarding for node ${node.name}: ${errorMessage(error)}`;
+  return { forwarding: { state: "unknown", message }, nicName: undefined };
+}
+
 /**
  * Maps a node to its VirtualAppliance next hop (its InternalIP of the CIDR's family) and checks
  * that the NIC holding that IP has IP forwarding on, via the VM (or scale set instance) named by
@@ -26,18 +33,14 @@ interface Lookup {
  * state makes no calls; throttled or transient failures are not cached.
  */
 export class TargetResolver {
-  private readonly cache = new Map<string, { lookup: Lookup; expiresAt: number }>();
-  private readonly inflight = new Map<string, Promise<Lookup>>();
+  private readonly cache: LookupCache<Lookup>;
   private readonly port: AzurePort;
   private readonly call: CallRunner;
-  private readonly clock: Clock;
-  private readonly cacheTtlMs: number;
 
   constructor(port: AzurePort, call: CallRunner, clock: Clock, cacheTtlMs: number) {
     this.port = port;
     this.call = call;
-    this.clock = clock;
-    this.cacheTtlMs = cacheTtlMs;
+    this.cache = new LookupCache<Lookup>(clock, cacheTtlMs);
   }
 
   /** The target for CIDRs of `family` on `node`. */
@@ -56,30 +59,24 @@ export class TargetResolver {
     return { id: address, nodeName: node.name, description, forwarding };
   }
 
+  /**
+   * The forwarding status of the node's NIC. A permanent failure is remembered for the TTL as
+   * "unknown"; a throttled or transient one is not cached, so the next pass asks again.
+   */
   private async lookup(node: NodeInfo, address: string): Promise<Lookup> {
     const key = `${node.name}|${node.providerId ?? ""}|${address}`;
-    const cached = this.cache.get(key);
-    if (cached && cached.expiresAt > this.clock.monotonicMs()) return cached.lookup;
-    const running = this.inflight.get(key);
-    if (running) return running;
-    const promise = this.fetch(node, address, key).finally(() => this.inflight.delete(key));
-    this.inflight.set(key, promise);
-    return promise;
-  }
-
-  private async fetch(node: NodeInfo, address: string, key: string): Promise<Lookup> {
-    let lookup: Lookup;
     try {
-      lookup = await this.check(node, address);
+      return await this.cache.get(key, async () => {
+        try {
+          return await this.check(node, address);
+        } catch (error) {
+          if (isThrottled(error) || error instanceof TransientError) throw error;
+          return unknownLookup(node, error);
+        }
+      });
     } catch (error) {
-      const message = `could not check IP forwarding for node ${node.name}: ${errorMessage(error)}`;
-      lookup = { forwarding: { state: "unknown", message }, nicName: undefined };
-      if (isThrottled(error) || error instanceof TransientError) return lookup;
+      return unknownLookup(node, error);
     }
-    const now = this.clock.monotonicMs();
-    for (const [k, entry] of this.cache) if (entry.expiresAt <= now) this.cache.delete(k);
-    this.cache.set(key, { lookup, expiresAt: now + this.cacheTtlMs });
-    return lookup;
   }
 
   private async check(node: NodeInfo, address: string): Promise<Lookup> {

@@ -6,10 +6,12 @@
  * instance is created, so the fix lives in the node pool's instance template. Results are cached
  * for `cacheTtlMs` so steady state makes no instances.get calls.
  */
+
 import type { Clock } from "../../src/clock.js";
 import type { IpFamily } from "../../src/domain/cidr.js";
 import type { NodeInfo } from "../../src/domain/service.js";
 import { PermanentError } from "../../src/errors.js";
+import { LookupCache } from "../lookup-cache.js";
 import type { ForwardingStatus, ResolvedTarget } from "../types.js";
 import type { GcpInstance, GcpPort } from "./port.js";
 import { instanceId, type NetworkRef, parseProviderId, resourcePath } from "./resource-paths.js";
@@ -25,19 +27,20 @@ function forwardingOf(instance: GcpInstance, zone: string): ForwardingStatus {
   };
 }
 
-/** Resolves nodes to instances, with a TTL cache keyed by provider ID and family. */
+/**
+ * Resolves nodes to instances, with the providers' lookup cache keyed by instance and family:
+ * a TTL, eviction of expired entries, and concurrent resolves of one node sharing one
+ * instances.get.
+ */
 export class TargetResolver {
-  private readonly cache = new Map<string, { at: number; target: ResolvedTarget }>();
+  private readonly cache: LookupCache<ResolvedTarget>;
   private readonly port: GcpPort;
   private readonly network: NetworkRef;
-  private readonly clock: Clock;
-  private readonly ttlMs: number;
 
   constructor(port: GcpPort, network: NetworkRef, clock: Clock, ttlMs: number) {
     this.port = port;
     this.network = network;
-    this.clock = clock;
-    this.ttlMs = ttlMs;
+    this.cache = new LookupCache<ResolvedTarget>(clock, ttlMs);
   }
 
   /** The instance behind `node`, checked for our network and `family`; cached for the TTL. */
@@ -49,10 +52,15 @@ export class TargetResolver {
       );
     }
     const key = `${instanceId(ref)}|${family}`;
-    const cached = this.cache.get(key);
-    if (cached && this.clock.monotonicMs() - cached.at < this.ttlMs) {
-      return { ...cached.target, nodeName: node.name };
-    }
+    const target = await this.cache.get(key, () => this.lookup(node, ref, family));
+    return { ...target, nodeName: node.name };
+  }
+
+  private async lookup(
+    node: NodeInfo,
+    ref: NonNullable<ReturnType<typeof parseProviderId>>,
+    family: IpFamily,
+  ): Promise<ResolvedTarget> {
     const instance = await this.port.getInstance(ref.project, ref.zone, ref.name);
     const networkPath = `projects/${this.network.project}/global/networks/${this.network.name}`;
     const nic = instance.networkInterfaces.find((n) => resourcePath(n.network) === networkPath);
@@ -67,13 +75,11 @@ export class TargetResolver {
       );
     }
     const address = family === 6 ? nic.ipv6Address : nic.networkIP;
-    const target: ResolvedTarget = {
+    return {
       id: instanceId(ref),
       nodeName: node.name,
       description: `instance ${ref.name} (${ref.zone}, ${address})`,
       forwarding: forwardingOf(instance, ref.zone),
     };
-    this.cache.set(key, { at: this.clock.monotonicMs(), target });
-    return target;
   }
 }
