@@ -57,7 +57,6 @@ export async function startAwsWorld(endpoint: string): Promise<ContractWorld> {
     nodes: [a, b, c],
     tables: vpc.routeTableIds,
     networkCidrs: [vpc.vpcCidr],
-    throttling: "surfaced",
     // The interface wants a provider at once; the region is given, so nothing is left to await.
     restart: () => buildAwsProvider(createEc2Client(client).port, options("contract")),
     async putForeignRoute(table, cidr, node) {

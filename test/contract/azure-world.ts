@@ -70,7 +70,6 @@ export async function startAzureWorld(): Promise<ContractWorld> {
     nodes: [a, b, c],
     tables,
     networkCidrs: ["10.0.0.0/16", "10.1.0.0/16", "fd00:20::/56"],
-    throttling: "retried-internally",
     restart: () => instance("contract"),
     async putForeignRoute(id, cidr, node) {
       const ref = parseRouteTableId(id);

@@ -52,7 +52,6 @@ export async function startFakeWorld(): Promise<ContractWorld> {
     nodes,
     tables,
     networkCidrs,
-    throttling: "surfaced",
     restart: sharing,
     async putForeignRoute(table, cidr, n) {
       cloud.putRoute(table, cidr, targetOf(n));

@@ -81,7 +81,6 @@ export async function startGcpWorld(): Promise<ContractWorld> {
     nodes: [a, b, c],
     tables: [network],
     networkCidrs: ["10.0.0.0/20", "10.4.0.0/14", "10.3.240.0/20"],
-    throttling: "surfaced",
     restart: () => createGcpProvider(settings("contract")),
     async putForeignRoute(_table, cidr, node) {
       const seed = seedOf(node);

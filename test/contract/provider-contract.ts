@@ -172,14 +172,10 @@ export function describeProviderContract(name: string, start: WorldFactory): voi
       });
       expect(results.map((r) => [r.outcome, r.error])).toEqual([["applied", undefined]]);
       expect(world.throttledAnswers()).toBe(1);
-      if (world.throttling === "surfaced") {
-        expect(surfaced).toHaveLength(1);
-        expect(surfaced[0]).toBeInstanceOf(ThrottledError);
-        expect(results[0]?.attempts).toBe(2);
-      } else {
-        expect(surfaced).toEqual([]);
-        expect(results[0]?.attempts).toBe(1);
-      }
+      // Every provider throws the throttle to the applier, the one retry layer.
+      expect(surfaced).toHaveLength(1);
+      expect(surfaced[0]).toBeInstanceOf(ThrottledError);
+      expect(results[0]?.attempts).toBe(2);
       const [route] = await listedRoutes(world.provider, [table], cidr);
       expect(route).toMatchObject({ targetId: a.id, owner: owner(), exists: true });
     });

@@ -26,13 +26,6 @@ export interface RouteWatch {
   stop(): GapReport;
 }
 
-/** How a provider deals with throttling, as it documents it. */
-export type ThrottleHandling =
-  /** The provider throws ThrottledError and leaves the retry to the applier (AWS, GCP, fake). */
-  | "surfaced"
-  /** The provider retries throttled calls itself, honouring Retry-After (Azure). */
-  | "retried-internally";
-
 /** One provider on a freshly seeded cloud, with the test-side powers the contract needs. */
 export interface ContractWorld {
   /** The cluster id the provider records in its ownership. */
@@ -45,7 +38,6 @@ export interface ContractWorld {
   readonly tables: readonly string[];
   /** The network's own ranges as seeded, canonical. */
   readonly networkCidrs: readonly string[];
-  readonly throttling: ThrottleHandling;
   /** A new provider instance on the same cloud with the same cluster id: a controller restart. */
   restart(): Provider;
   /** A route for `cidr` to `node`, created by hand or by another tool (no ownership record). */
