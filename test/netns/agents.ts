@@ -61,7 +61,7 @@ export function labSettings(node: LabNode, over: Partial<NodeSettings> = {}): No
     allowedCidrs: [mustParseCidr("10.8.0.0/16"), mustParseCidr("fd08::/48")],
     allowedNamespaces: ["vpn"],
     minPrefixLength: { v4: 16, v6: 48 },
-    clusterCidrs: [mustParseCidr("10.244.0.0/16"), mustParseCidr("fd44::/32")],
+    clusterCidrs: [mustParseCidr("10.244.0.0/16"), mustParseCidr("fd44::/16")],
     maxCidrsPerService: 8,
     ...over,
   };
