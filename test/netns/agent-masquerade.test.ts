@@ -55,13 +55,14 @@ describe("node agent masquerade, real packets between network namespaces", () =>
     for (const node of lab.nodes) expect(await natLines(node)).toEqual([[], []]);
   });
 
-  it("with the masquerade annotation the VPN side sees the hosting node's address instead", async () => {
+  it("with the masquerade annotation the VPN side sees the client's node instead of the Pod (the hosting node does not rewrite it again)", async () => {
     cluster.annotations = { ...cidrs, "vpc-route-sync.io/masquerade": "true" };
     await agents.reconcileAll();
     const [v4, v6] = await seen();
-    const hosting = await addressesOf(lab.node(1));
-    expect(hosting).toContain(v4);
-    expect(hosting).toContain(v6);
+    const sending = await addressesOf(lab.node(2));
+    expect(sending).toContain(v4);
+    expect(sending).toContain(v6);
+    expect([v4, v6]).not.toEqual([client.ipv4, client.ipv6]);
     for (const node of lab.nodes) {
       const [four, six] = await natLines(node);
       expect(four?.filter((l) => l.startsWith("-A POSTROUTING"))).toHaveLength(1);
@@ -81,8 +82,8 @@ describe("node agent masquerade, real packets between network namespaces", () =>
     }
     expect(await seen()).toEqual([client.ipv4, client.ipv6]);
     await agents.reconcileAll();
-    const hosting = await addressesOf(lab.node(1));
-    for (const address of await seen()) expect(hosting).toContain(address);
+    const sending = await addressesOf(lab.node(2));
+    for (const address of await seen()) expect(sending).toContain(address);
   });
 
   it("restarted agents rewrite nothing and leave exactly one jump and one rule per family", async () => {
@@ -97,8 +98,8 @@ describe("node agent masquerade, real packets between network namespaces", () =>
     const global = new LabAgents(lab, cluster, { masquerade: true });
     cluster.annotations = cidrs;
     await global.reconcileAll();
-    const hosting = await addressesOf(lab.node(1));
-    for (const address of await seen()) expect(hosting).toContain(address);
+    const sending = await addressesOf(lab.node(2));
+    for (const address of await seen()) expect(sending).toContain(address);
     cluster.annotations = { ...cidrs, "vpc-route-sync.io/masquerade": "false" };
     await global.reconcileAll();
     expect(await seen()).toEqual([client.ipv4, client.ipv6]);
