@@ -15,6 +15,8 @@ export interface MemorySample {
   readonly rssMb: number;
   /** VmHWM: the highest RSS since the process started. */
   readonly peakRssMb: number;
+  /** RssAnon: the part of VmRSS that is heap, malloc and stacks (the rest maps files: code). */
+  readonly rssAnonMb: number;
   /** V8 heap used and total, from the process's own /metrics (prom-client default gauges). */
   readonly heapUsedMb: number;
   readonly heapTotalMb: number;
@@ -39,10 +41,13 @@ const kb = (status: string, field: string) => {
   return Number(match[1]) / 1024;
 };
 
-/** VmRSS and VmHWM of `pid` in MB, from /proc/<pid>/status. */
-export async function procRss(pid: number): Promise<{ rssMb: number; peakRssMb: number }> {
+/** VmRSS, VmHWM and RssAnon of `pid` in MB, from /proc/<pid>/status. */
+export async function procRss(
+  pid: number,
+): Promise<Pick<MemorySample, "rssMb" | "peakRssMb" | "rssAnonMb">> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
-  return { rssMb: round1(kb(status, "VmRSS")), peakRssMb: round1(kb(status, "VmHWM")) };
+  const mb = (field: string) => round1(kb(status, field));
+  return { rssMb: mb("VmRSS"), peakRssMb: mb("VmHWM"), rssAnonMb: mb("RssAnon") };
 }
 
 const gauge = (metrics: string, name: string) => {

@@ -40,6 +40,7 @@ export async function benchMemoryScale(): Promise<BenchResult> {
     concurrency: envInt("BENCH_KUBE_CONCURRENCY", 24),
   };
   const settle = envInt("BENCH_MEMORY_SETTLE_SECONDS", 20) * 1000;
+  const lateSeconds = envInt("BENCH_MEMORY_LATE_SECONDS", 60);
   const shipped = imageNodeFlags();
   say("bundling the floor (the official clients alone) with the product's esbuild options ...");
   const floorEntry = await buildFloorBundle();
@@ -153,8 +154,12 @@ export async function benchMemoryScale(): Promise<BenchResult> {
     procs = await startAll();
     await sleep(settle);
     const cold = await Promise.all(procs.map((p) => settledSample(p)));
-    await Promise.all(procs.map((p) => p.stop()));
     say(`cold start: ${show(cold)}`);
+    // Diagnostic: whether what a cold start holds above the running process is kept or given back.
+    await sleep(lateSeconds * 1000);
+    const coldLater = await Promise.all(procs.map((p) => settledSample(p)));
+    await Promise.all(procs.map((p) => p.stop()));
+    say(`cold start, ${lateSeconds} s later: ${show(coldLater)}`);
     return [...list, ...floors].map((w, i) => ({
       name: w.name,
       role: "namespaces" in w ? "controller" : "floor",
@@ -163,6 +168,7 @@ export async function benchMemoryScale(): Promise<BenchResult> {
       empty: empty[i],
       grown: grown[i],
       cold: cold[i],
+      coldLater: coldLater[i],
       populateSeconds,
     }));
   });
@@ -175,7 +181,7 @@ export async function benchMemoryScale(): Promise<BenchResult> {
       loadAverageAtStart: loadAtStart,
       scale,
       setup: `dedicated kube-apiserver + etcd and LocalStack EC2; 'node ${shipped.join(" ")} ${relative(repoRoot, entrypointSource())} controller --provider aws' processes (the esbuild bundle and V8 flags of deploy/Dockerfile's ENTRYPOINT), each leader of its own lease and route tables: one with --allowed-namespaces vpn, one with '*', and (diagnostic) the namespaced one again on plain node; the floor: bench/memory-floor-main.ts bundled with the product's esbuild options into ${relative(repoRoot, floorEntry)}, started the same way (image flags, and on plain node for the diagnostic twin), which builds the official clients as production does (loadKubeConfig + KubeClient, createEc2Client), lists Nodes with limit=1 and reads one DescribeRouteTables page, then idles; the VPN Service (1 CIDR) lives in namespace vpn; the scale objects carry no vpc-route-sync annotation; the scale Services are headless (see kube-populate.ts)`,
-      method: `RSS and peak RSS (VmRSS, VmHWM) from /proc/<pid>/status; heap from each controller's /metrics (nodejs_heap_size_*) and from the floor's process.memoryUsage() printed on SIGUSR2; each figure is the median-RSS sample of 5 taken 2 s apart after ${settle / 1000} s of settling (V8 shrinks its heap once a process idles, so younger samples read higher); 'grown': the same processes after the objects were created while they ran (the floors ran alongside); 'cold': fresh processes, floors included, started on the full cluster (VmHWM shows their start-up peak); ratios compare each controller with the floor of the same node flags sampled in the same phase`,
+      method: `RSS, peak RSS and anonymous RSS (VmRSS, VmHWM, RssAnon) from /proc/<pid>/status; heap from each controller's /metrics (nodejs_heap_size_*) and from the floor's process.memoryUsage() printed on SIGUSR2; each figure is the median-RSS sample of 5 taken 2 s apart after ${settle / 1000} s of settling (V8 shrinks its heap once a process idles, so younger samples read higher); 'grown': the same processes after the objects were created while they ran (the floors ran alongside); 'cold': fresh processes, floors included, started on the full cluster (VmHWM shows their start-up peak); 'coldLater' (diagnostic, in no target): the cold-started processes sampled again ${lateSeconds} s later; ratios compare each controller with the floor of the same node flags sampled in the same phase`,
       handWrittenBuild,
       watchers,
     },

@@ -16,6 +16,8 @@ export interface Watcher {
   readonly grown: MemorySample | undefined;
   /** A fresh process started on the full cluster. */
   readonly cold: MemorySample | undefined;
+  /** Diagnostic: the cold-started process sampled again a while later. */
+  readonly coldLater: MemorySample | undefined;
   readonly populateSeconds: number;
 }
 
