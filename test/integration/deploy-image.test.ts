@@ -127,7 +127,9 @@ describe("the bundle's module graph (esbuild's metafile of dist/bundle)", () => 
     const builtin = new Set(builtinModules);
     const external = outputs.flatMap((file) =>
       (meta.outputs[file]?.imports ?? [])
-        .filter((i) => i.external && !builtin.has(i.path.replace(/^node:/, "")))
+        .filter(
+          (i) => i.external && !builtin.has(i.path) && !builtin.has(i.path.replace(/^node:/, "")),
+        )
         .filter((i) => !optional.has(i.path))
         .map((i) => `${file} -> ${i.path}`),
     );
