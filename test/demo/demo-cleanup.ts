@@ -10,7 +10,8 @@ export class DemoCleanup {
 
   /**
    * Awaits a start (LocalStack, the control plane) and registers its stop as soon as it resolves.
-   * A signal during the start waits for it, so a half-started component is stopped too.
+   * A signal during the start waits for it, so a component still starting is stopped once up
+   * (a start that fails stops what it started itself, as the harness's starts do).
    */
   async started<T>(
     what: string,
