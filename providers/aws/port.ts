@@ -79,7 +79,7 @@ export interface Ec2RouteSpec extends Ec2RouteKey {
  * The narrow port to EC2: exactly the nine calls the provider makes, in plain values, so that
  * everything but `client.ts` is tested against a hand-written fake. Describe calls return their
  * pages lazily (the SDK's paginators in production). Methods throw whatever the EC2 client
- * throws; `observed-port.ts` counts the calls, one per page, and maps those errors to typed ones.
+ * throws; `metered-port.ts` counts the calls, one per page, and maps those errors to typed ones.
  */
 export interface Ec2Port {
   describeRouteTables(filters: readonly Ec2Filter[]): Ec2Pages<Ec2RouteTable>;

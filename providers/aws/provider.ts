@@ -4,7 +4,7 @@ import { LookupCache } from "../lookup-cache.js";
 import type { Provider } from "../types.js";
 import { applyRouteWrite } from "./apply-write.js";
 import { describeManagedTables } from "./managed-tables.js";
-import { observePort } from "./observed-port.js";
+import { meterPort } from "./metered-port.js";
 import { observeTable } from "./observed-table.js";
 import { type AwsProviderOptions, defaultCacheTtlMs, validateAwsOptions } from "./options.js";
 import type { Ec2Port } from "./port.js";
@@ -16,12 +16,12 @@ export type ResolvedAwsOptions = AwsProviderOptions & { readonly region: string 
 
 /**
  * The AWS provider over any Ec2Port: the SDK's EC2Client in production (see index.ts), a fake in
- * unit tests. Every call goes through `observePort`, so it is counted and its errors are typed.
+ * unit tests. Every call goes through `meterPort`, so it is counted and its errors are typed.
  */
 export function buildAwsProvider(ec2: Ec2Port, options: ResolvedAwsOptions): Provider {
   validateAwsOptions(options);
   const logger = options.logger.child({ provider: "aws" });
-  const port = observePort(ec2, { clock: options.clock, calls: options.calls });
+  const port = meterPort(ec2, { clock: options.clock, calls: options.calls });
   const ttlMs = options.cacheTtlMs ?? defaultCacheTtlMs;
   const selection = { ids: options.routeTableIds, tags: options.routeTableTags };
   const cidrCache = new LookupCache<readonly Cidr[]>(options.clock, ttlMs);

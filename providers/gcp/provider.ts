@@ -15,9 +15,9 @@ import type {
   ResolvedTarget,
   RouteWrite,
 } from "../types.js";
+import { meterPort, providerName } from "./metered-port.js";
 import { readNetworkCidrs } from "./network-cidrs.js";
 import { toObservedTable } from "./observe.js";
-import { observePort, providerName } from "./observed-port.js";
 import type { GcpPort } from "./port.js";
 import { RecentListing } from "./recent-listing.js";
 import { parseNetwork } from "./resource-paths.js";
@@ -86,7 +86,7 @@ export function createGcpProviderFromPort(
   }
   const { clock, logger } = settings;
   const ttlMs = settings.cacheTtlMs ?? 300_000;
-  const port = observePort(rawPort, clock, settings.calls);
+  const port = meterPort(rawPort, clock, settings.calls);
   const targets = new TargetResolver(port, network, clock, ttlMs);
   const listed = new RecentListing(clock);
   const warnings = new RouteWarnings();

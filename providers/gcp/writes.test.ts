@@ -5,9 +5,9 @@ import { silentLogger } from "../../src/observability/logger.js";
 import { ManualClock } from "../../test/fakes/gcp/manual-clock.js";
 import type { RouteWrite } from "../types.js";
 import { GcpApiError } from "./api-error.js";
+import { meterPort } from "./metered-port.js";
 import { ownerDescription, routeName } from "./naming.js";
 import { toObservedTable } from "./observe.js";
-import { observePort } from "./observed-port.js";
 import type { GcpOperation, GcpPort, GcpRoute } from "./port.js";
 import { RouteWriter } from "./writes.js";
 
@@ -80,7 +80,7 @@ function handPort(listed: GcpRoute[], insertError?: GcpApiError, existing?: GcpR
   };
   const clock = new ManualClock();
   const writer = new RouteWriter({
-    port: observePort(port, clock, undefined),
+    port: meterPort(port, clock, undefined),
     clusterId: "prod",
     network: { project: "p", name: "vpc" },
     routePriority: 1000,

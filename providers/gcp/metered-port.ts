@@ -14,7 +14,7 @@ import type { GcpPort } from "./port.js";
 export const providerName = "gcp";
 
 /** Returns `port` with observation and error classification around every method. */
-export function observePort(port: GcpPort, clock: Clock, calls: CallObserver | undefined): GcpPort {
+export function meterPort(port: GcpPort, clock: Clock, calls: CallObserver | undefined): GcpPort {
   async function call<T>(operation: string, resource: string, run: () => Promise<T>): Promise<T> {
     const started = clock.monotonicMs();
     const seconds = () => Math.max(0, clock.monotonicMs() - started) / 1000;

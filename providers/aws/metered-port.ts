@@ -7,8 +7,8 @@ import { type Ec2Filter, type Ec2Pages, type Ec2Port, ec2Operations } from "./po
 /** Name the AWS provider reports to the CallObserver. */
 export const awsProviderName = "aws";
 
-/** What `observePort` needs: time to measure with and someone to tell. */
-export interface ObservePortOptions {
+/** What `meterPort` needs: time to measure with and someone to tell. */
+export interface MeterPortOptions {
   readonly clock: Clock;
   readonly calls?: CallObserver | undefined;
 }
@@ -18,7 +18,7 @@ export interface ObservePortOptions {
  * outcome, seconds) and every failure leaves as a typed error naming the operation and resource.
  * It is the single choke point, so no call can escape the API-budget count.
  */
-export function observePort(port: Ec2Port, options: ObservePortOptions): Ec2Port {
+export function meterPort(port: Ec2Port, options: MeterPortOptions): Ec2Port {
   const run = async <T>(
     method: keyof Ec2Port,
     resource: string,
