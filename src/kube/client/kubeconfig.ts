@@ -4,7 +4,7 @@ import { delimiter, join } from "node:path";
 import { type Cluster, KubeConfig, type User } from "@kubernetes/client-node";
 import { getProxyForUrl } from "proxy-from-env";
 import { errorMessage, PermanentError } from "../../errors.js";
-import { readKubeconfigFile } from "./kubeconfig-file.js";
+import { readKubeconfigFile } from "./kubeconfig-extras.js";
 
 /** Where to look, for tests; production passes at most a context. */
 export interface LoadKubeConfigOptions {
