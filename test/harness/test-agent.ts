@@ -29,7 +29,8 @@ export async function startTestAgent(args: {
     allowedNamespaces: [args.namespace],
     minPrefixLength: { v4: 16, v6: 48 },
     clusterCidrs: [mustParseCidr("10.244.0.0/16")],
-    trustedEndpointSliceManagers: [fixtureSliceManager],
+    // The real EndpointSlice controller (story tests) and the fixtures (hand-written slices).
+    trustedEndpointSliceManagers: ["endpointslice-controller.k8s.io", fixtureSliceManager],
     maxCidrsPerService: 8,
     resyncIntervalMs: 500,
     kubeconfig: undefined,

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FakeKernel } from "../../src/agent/fake-kernel.js";
 import type { AgentPassResult } from "../../src/agent/reconcile.js";
 import type { RunningAgent } from "../../src/cli/agent.js";
+import { fixtureSliceManager } from "../harness/kube-objects.js";
 import { startTestAgent } from "../harness/test-agent.js";
 
 const manifest = loadAll(
@@ -145,7 +146,13 @@ describe("agent with exactly the manifest's RBAC, against a real kube-apiserver"
     await admin.makeApiClient(DiscoveryV1Api).createNamespacedEndpointSlice({
       namespace,
       body: {
-        metadata: { name: "openvpn-1", labels: { "kubernetes.io/service-name": "openvpn" } },
+        metadata: {
+          name: "openvpn-1",
+          labels: {
+            "kubernetes.io/service-name": "openvpn",
+            "endpointslice.kubernetes.io/managed-by": fixtureSliceManager,
+          },
+        },
         addressType: "IPv4",
         endpoints: [{ addresses: ["10.244.1.10"], nodeName: node(1), conditions: { ready: true } }],
       },
