@@ -40,7 +40,9 @@ export async function writeResult(result: BenchResult): Promise<void> {
     "",
   ];
   for (const file of files) {
-    const r = JSON.parse(await readFile(join(resultsDir, file), "utf8")) as BenchResult;
+    const r = JSON.parse(await readFile(join(resultsDir, file), "utf8")) as Partial<BenchResult>;
+    // Results of other tools live here too (npm run lab writes lab.json); only suites count.
+    if (!Array.isArray(r.targets) || r.machine === undefined) continue;
     lines.push(
       `## ${r.title} (\`${r.suite}\`)`,
       "",
