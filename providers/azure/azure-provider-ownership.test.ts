@@ -70,16 +70,14 @@ async function repairPass(provider: Provider, clusterId: string, cidr: Cidr): Pr
 
 describe("azure ownership records with two clusters writing one route table at once", () => {
   it.each([
-    [true, "honours If-Match: the stale PATCH gets 412 and is retried"],
-    [
-      false,
-      "ignores If-Match: the stale PATCH wins, and the loser repairs its record on its next pass",
-    ],
-  ])("when ARM %s; %s", async (honour) => {
+    [true, "honours If-Match"],
+    [false, "ignores If-Match"],
+  ])("when ARM %s, concurrent Tags API merges keep both records (none lost)", async (honour) => {
     fake.settings.honourIfMatch = honour;
     // The first tag PATCH to arrive is held 300 ms, so the other cluster reads, patches and
-    // finishes in between: the held PATCH carries a tag set without the other's record.
-    fake.injectFault({ operation: "routeTables.updateTags", effect: { delayMs: 300 } });
+    // finishes in between. A Merge sends only its own key, so the held one cannot drop the
+    // other's record (the old whole-set PATCH did when If-Match was ignored).
+    fake.injectFault({ operation: "tags.updateAtScope", effect: { delayMs: 300 } });
     const [a, b] = clusters.map((c) => ({ ...c, provider: providerOf(c.clusterId) }));
     if (!a || !b) throw new Error("two clusters");
     // Each retried as the applier does (the provider makes one attempt per step).
@@ -90,7 +88,7 @@ describe("azure ownership records with two clusters writing one route table at o
     await first;
     const tags = fake.routeTable(ids.tableA)?.tags ?? {};
     const lost = clusters.filter((c) => !(c.tag in tags));
-    expect(lost).toHaveLength(honour ? 0 : 1);
+    expect(lost).toHaveLength(0);
     for (const c of [a, b]) await repairPass(c.provider, c.clusterId, c.cidr);
     expect(fake.routeTable(ids.tableA)?.tags).toMatchObject({
       "vrs-c1-10-8-0-0-24": "vpn/openvpn",

@@ -53,12 +53,17 @@ class MemoryPort implements AzurePort {
       subnetIds: [],
     };
   }
-  async updateRouteTableTags(
+  async patchRouteTableTags(
     ref: ResourceRef,
+    operation: "Merge" | "Delete",
     tags: Readonly<Record<string, string>>,
   ): Promise<void> {
     await this.busy(ref, () => {
-      this.table(ref).tags = { ...tags };
+      const table = this.table(ref);
+      for (const [name, value] of Object.entries(tags)) {
+        if (operation === "Merge") table.tags[name] = value;
+        else if (table.tags[name] === value) delete table.tags[name];
+      }
     });
   }
   async putRoute(
