@@ -115,10 +115,10 @@ function perSubscription<T>(make: (subscriptionId: string) => T): (subscriptionI
 }
 
 /**
- * The SDK side of the port: one `NetworkManagementClient` (and, for tags, one
- * `ResourceManagementClient`) per subscription (route tables may
- * live in several), SDK retries off (the provider retries with its injected clock, honouring
- * Retry-After), and a per-request TLS trust override only when a test CA is given.
+ * The SDK side of the port: one `NetworkManagementClient` and, for the Tags API, one
+ * `ResourceManagementClient` per subscription (route tables may live in several), SDK retries
+ * off (the reconciler's applier retries, honouring Retry-After), and a per-request TLS trust
+ * override only when a test CA is given.
  */
 export function createAzureSdkPort(options: AzureSdkOptions): AzurePort {
   const endpoint = (options.endpoint ?? defaultEndpoint).replace(/\/$/, "");
@@ -151,7 +151,8 @@ export function createAzureSdkPort(options: AzureSdkOptions): AzurePort {
     async patchRouteTableTags(t, operation: TagPatchOperation, tags) {
       // Tags - Update At Scope (Microsoft.Resources/tags/write): Merge and Delete touch only the
       // keys sent, so no If-Match is needed and no other writer's key can be dropped. The SDK
-      // takes the scope unencoded and without the leading slash.
+      // inserts the scope as is (no encoding, after its own slash), so each segment is encoded
+      // here. The write deadline applies: the API may answer 202 and be polled.
       const scope = ["subscriptions", t.subscriptionId, "resourceGroups", t.resourceGroup]
         .concat(["providers", "Microsoft.Network", "routeTables", t.name])
         .map(encodeURIComponent)
