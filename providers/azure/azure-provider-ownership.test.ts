@@ -70,39 +70,40 @@ async function repairPass(provider: Provider, clusterId: string, cidr: Cidr): Pr
 
 describe("azure ownership records with two clusters writing one route table at once", () => {
   it.each([
-    [true, "honours If-Match: the stale PATCH gets 412 and is retried"],
-    [
-      false,
-      "ignores If-Match: the stale PATCH wins, and the loser repairs its record on its next pass",
-    ],
-  ])("when ARM %s; %s", async (honour) => {
-    fake.settings.honourIfMatch = honour;
-    // The first tag PATCH to arrive is held 300 ms, so the other cluster reads, patches and
-    // finishes in between: the held PATCH carries a tag set without the other's record.
-    fake.injectFault({ operation: "routeTables.updateTags", effect: { delayMs: 300 } });
-    const [a, b] = clusters.map((c) => ({ ...c, provider: providerOf(c.clusterId) }));
-    if (!a || !b) throw new Error("two clusters");
-    // Each retried as the applier does (the provider makes one attempt per step).
-    const first = likeTheApplier(() => a.provider.applyWrite(writeFor(a.clusterId, a.cidr)));
-    while (fake.calls("routeTables.get") === 0) await new Promise((r) => setTimeout(r, 2));
-    await new Promise((r) => setTimeout(r, 30));
-    await likeTheApplier(() => b.provider.applyWrite(writeFor(b.clusterId, b.cidr)));
-    await first;
-    const tags = fake.routeTable(ids.tableA)?.tags ?? {};
-    const lost = clusters.filter((c) => !(c.tag in tags));
-    expect(lost).toHaveLength(honour ? 0 : 1);
-    for (const c of [a, b]) await repairPass(c.provider, c.clusterId, c.cidr);
-    expect(fake.routeTable(ids.tableA)?.tags).toMatchObject({
-      "vrs-c1-10-8-0-0-24": "vpn/openvpn",
-      "vrs-c2-10-9-0-0-24": "vpn/openvpn",
-    });
-    expect(
-      fake
-        .routeTable(ids.tableA)
-        ?.routes.map((r) => r.name)
-        .sort(),
-    ).toEqual(["vrs-c1-10-8-0-0-24", "vrs-c2-10-9-0-0-24"]);
-  });
+    [true, "honours"],
+    [false, "ignores"],
+  ])(
+    "with honourIfMatch %s (ARM %s If-Match), concurrent tag merges lose no record",
+    async (honour) => {
+      fake.settings.honourIfMatch = honour;
+      // The first tag PATCH to arrive is held 300 ms, so the other cluster reads, patches and
+      // finishes in between. A Merge sends only its own key, so the held one cannot drop the
+      // other's record (the old whole-set PATCH did when If-Match was ignored).
+      fake.injectFault({ operation: "tags.updateAtScope", effect: { delayMs: 300 } });
+      const [a, b] = clusters.map((c) => ({ ...c, provider: providerOf(c.clusterId) }));
+      if (!a || !b) throw new Error("two clusters");
+      // Each retried as the applier does (the provider makes one attempt per step).
+      const first = likeTheApplier(() => a.provider.applyWrite(writeFor(a.clusterId, a.cidr)));
+      while (fake.calls("routeTables.get") === 0) await new Promise((r) => setTimeout(r, 2));
+      await new Promise((r) => setTimeout(r, 30));
+      await likeTheApplier(() => b.provider.applyWrite(writeFor(b.clusterId, b.cidr)));
+      await first;
+      const tags = fake.routeTable(ids.tableA)?.tags ?? {};
+      const lost = clusters.filter((c) => !(c.tag in tags));
+      expect(lost).toHaveLength(0);
+      for (const c of [a, b]) await repairPass(c.provider, c.clusterId, c.cidr);
+      expect(fake.routeTable(ids.tableA)?.tags).toMatchObject({
+        "vrs-c1-10-8-0-0-24": "vpn/openvpn",
+        "vrs-c2-10-9-0-0-24": "vpn/openvpn",
+      });
+      expect(
+        fake
+          .routeTable(ids.tableA)
+          ?.routes.map((r) => r.name)
+          .sort(),
+      ).toEqual(["vrs-c1-10-8-0-0-24", "vrs-c2-10-9-0-0-24"]);
+    },
+  );
 
   it.each([
     ["conflict", ConflictError],

@@ -142,7 +142,7 @@ describe("azure provider routes against the fake ARM over HTTPS", () => {
     expect(
       fake.calls("routes.createOrUpdate") +
         fake.calls("routes.delete") +
-        fake.calls("routeTables.updateTags"),
+        fake.calls("tags.updateAtScope"),
     ).toBe(0);
   });
 

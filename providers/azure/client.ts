@@ -4,6 +4,7 @@ import {
   type Route,
   type RouteTable,
 } from "@azure/arm-network";
+import { ResourceManagementClient } from "@azure/arm-resources";
 import type { TokenCredential } from "@azure/core-auth";
 import {
   createDefaultHttpClient,
@@ -12,7 +13,13 @@ import {
   RestError,
 } from "@azure/core-rest-pipeline";
 import { DefaultAzureCredential } from "@azure/identity";
-import type { AzureNetworkInterface, AzurePort, AzureRoute, AzureRouteTable } from "./port.js";
+import type {
+  AzureNetworkInterface,
+  AzurePort,
+  AzureRoute,
+  AzureRouteTable,
+  TagPatchOperation,
+} from "./port.js";
 import type { ResourceRef } from "./resource-id.js";
 
 export type { TokenCredential } from "@azure/core-auth";
@@ -94,28 +101,41 @@ function nicIdsOf(vm: unknown): string[] {
   });
 }
 
-/**
- * The SDK side of the port: one `NetworkManagementClient` per subscription (route tables may
- * live in several), SDK retries off (the provider retries with its injected clock, honouring
- * Retry-After), and a per-request TLS trust override only when a test CA is given.
- */
-export function createAzureSdkPort(options: AzureSdkOptions): AzurePort {
-  const endpoint = (options.endpoint ?? defaultEndpoint).replace(/\/$/, "");
-  const credential = options.credential ?? new DefaultAzureCredential();
-  const clients = new Map<string, NetworkManagementClient>();
-  const client = (subscriptionId: string): NetworkManagementClient => {
+/** One client per subscription, made on first use. */
+function perSubscription<T>(make: (subscriptionId: string) => T): (subscriptionId: string) => T {
+  const clients = new Map<string, T>();
+  return (subscriptionId) => {
     let found = clients.get(subscriptionId);
     if (!found) {
-      found = new NetworkManagementClient(credential, subscriptionId, {
-        endpoint,
-        retryOptions: { maxRetries: 0 },
-        userAgentOptions: { userAgentPrefix: "vpc-route-sync" },
-        ...(options.caCertificate ? { tlsOptions: { ca: options.caCertificate } } : {}),
-      });
+      found = make(subscriptionId);
       clients.set(subscriptionId, found);
     }
     return found;
   };
+}
+
+/**
+ * The SDK side of the port: one `NetworkManagementClient` and, for the Tags API, one
+ * `ResourceManagementClient` per subscription (route tables may live in several), SDK retries
+ * off (the reconciler's applier retries, honouring Retry-After), and a per-request TLS trust
+ * override only when a test CA is given.
+ */
+export function createAzureSdkPort(options: AzureSdkOptions): AzurePort {
+  const endpoint = (options.endpoint ?? defaultEndpoint).replace(/\/$/, "");
+  const credential = options.credential ?? new DefaultAzureCredential();
+  const clientOptions = {
+    endpoint,
+    retryOptions: { maxRetries: 0 },
+    userAgentOptions: { userAgentPrefix: "vpc-route-sync" },
+    ...(options.caCertificate ? { tlsOptions: { ca: options.caCertificate } } : {}),
+  };
+  const client = perSubscription(
+    (id) => new NetworkManagementClient(credential, id, clientOptions),
+  );
+  // The Tags API lives in Microsoft.Resources, a separate SDK client with the same pipeline.
+  const tagClient = perSubscription(
+    (id) => new ResourceManagementClient(credential, id, clientOptions),
+  );
   const read = () => ({ abortSignal: AbortSignal.timeout(options.requestTimeoutMs ?? 30_000) });
   const write = () => ({
     abortSignal: AbortSignal.timeout(options.operationTimeoutMs ?? 300_000),
@@ -128,12 +148,19 @@ export function createAzureSdkPort(options: AzureSdkOptions): AzurePort {
       const table = await client(t.subscriptionId).routeTables.get(t.resourceGroup, t.name, read());
       return toRouteTable(table);
     },
-    async updateRouteTableTags(t, tags, etag) {
-      await client(t.subscriptionId).routeTables.updateTags(
-        t.resourceGroup,
-        t.name,
-        { tags: { ...tags } },
-        { ...read(), ...(etag ? { requestOptions: { headers: { "if-match": etag } } } : {}) },
+    async patchRouteTableTags(t, operation: TagPatchOperation, tags) {
+      // Tags - Update At Scope (Microsoft.Resources/tags/write): Merge and Delete touch only the
+      // keys sent, so no If-Match is needed and no other writer's key can be dropped. The SDK
+      // inserts the scope as is (no encoding, after its own slash), so each segment is encoded
+      // here. The write deadline applies: the API may answer 202 and be polled.
+      const scope = ["subscriptions", t.subscriptionId, "resourceGroups", t.resourceGroup]
+        .concat(["providers", "Microsoft.Network", "routeTables", t.name])
+        .map(encodeURIComponent)
+        .join("/");
+      await tagClient(t.subscriptionId).tagsOperations.beginUpdateAtScopeAndWait(
+        scope,
+        { operation, properties: { tags: { ...tags } } },
+        write(),
       );
     },
     async putRoute(t, routeName, route) {

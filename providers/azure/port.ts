@@ -22,6 +22,12 @@ export interface AzureRouteTable {
   readonly subnetIds: readonly string[];
 }
 
+/**
+ * The Tags API's selective operations: Merge adds or replaces the keys sent, Delete removes
+ * them (by name/value pair); the whole-set Replace is never used.
+ */
+export type TagPatchOperation = "Merge" | "Delete";
+
 /** A NIC reduced to the forwarding check. */
 export interface AzureNetworkInterface {
   readonly id: string;
@@ -38,13 +44,14 @@ export interface AzureNetworkInterface {
 export interface AzurePort {
   getRouteTable(table: ResourceRef): Promise<AzureRouteTable>;
   /**
-   * Replaces the table's whole tag set (PATCH). Sends `If-Match: etag`, which the API does not
-   * declare for this operation: it may be honoured (412) or ignored, so callers verify.
+   * Merges (adds or replaces) or deletes the given tags on the table through the Tags API
+   * (`Microsoft.Resources/tags/write`); keys not sent are left as they are, so the call needs no
+   * etag. A Delete removes a key only where the value sent matches.
    */
-  updateRouteTableTags(
+  patchRouteTableTags(
     table: ResourceRef,
+    operation: TagPatchOperation,
     tags: Readonly<Record<string, string>>,
-    etag: string | undefined,
   ): Promise<void>;
   /**
    * Creates or updates one route to a VirtualAppliance next hop, waits for the LRO and returns

@@ -22,6 +22,7 @@ class MemoryPort implements AzurePort {
   maxActive = 0;
   maxActivePerTable = 0;
   puts = 0;
+  readonly tagPatches: [string, Readonly<Record<string, string>>][] = [];
 
   constructor() {
     for (const id of [tableA, tableB])
@@ -53,12 +54,18 @@ class MemoryPort implements AzurePort {
       subnetIds: [],
     };
   }
-  async updateRouteTableTags(
+  async patchRouteTableTags(
     ref: ResourceRef,
+    operation: "Merge" | "Delete",
     tags: Readonly<Record<string, string>>,
   ): Promise<void> {
+    this.tagPatches.push([operation, tags]);
     await this.busy(ref, () => {
-      this.table(ref).tags = { ...tags };
+      const table = this.table(ref);
+      for (const [name, value] of Object.entries(tags)) {
+        if (operation === "Merge") table.tags[name] = value;
+        else if (table.tags[name] === value) delete table.tags[name];
+      }
     });
   }
   async putRoute(
@@ -184,6 +191,20 @@ describe("azure route writer", () => {
       tags: { "vrs-c1-10-8-0-0-24": "vpn/new-owner" },
       routes: new Map(),
     });
+  });
+
+  it("sends only its own tag key: a Merge to record, a Delete of its name/value pair to release", async () => {
+    const port = new MemoryPort();
+    const table = port.tables.get("a");
+    if (table) table.tags = { "vrs-c2-10-9-0-0-24": "other/svc", env: "prod" };
+    const writer = writerFor(port);
+    await writer.apply(create("10.8.0.0/24"));
+    await writer.apply({ ...create("10.8.0.0/24"), kind: "delete", routeExists: true });
+    expect(port.tagPatches).toEqual([
+      ["Merge", { "vrs-c1-10-8-0-0-24": "vpn/openvpn" }],
+      ["Delete", { "vrs-c1-10-8-0-0-24": "vpn/openvpn" }],
+    ]);
+    expect(port.tables.get("a")?.tags).toEqual({ "vrs-c2-10-9-0-0-24": "other/svc", env: "prod" });
   });
 
   it("does not sleep on a Retry-After longer than it may hold the table; the caller retries", async () => {

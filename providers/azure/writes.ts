@@ -136,7 +136,11 @@ export class RouteWriter {
     );
   }
 
-  /** Sets (or, with undefined, removes) one ownership tag, guarded by the table's etag. */
+  /**
+   * Sets (or, with undefined, removes) one ownership tag through the Tags API: Merge adds or
+   * replaces our key, Delete removes our name/value pair, and neither touches any other key, so
+   * no If-Match is needed and another cluster's record cannot be dropped by this write.
+   */
   private async setTag(
     ref: ResourceRef,
     table: AzureRouteTable,
@@ -144,28 +148,30 @@ export class RouteWriter {
     value: string | undefined,
   ): Promise<void> {
     const key = tagKeyOf(table.tags, name);
-    if ((key === undefined ? undefined : table.tags[key]) === value) return;
-    const tags: Record<string, string> = { ...table.tags };
-    if (key !== undefined) delete tags[key];
-    if (value !== undefined) tags[name] = value;
-    if (Object.keys(tags).length > maxTags) {
+    const current = key === undefined ? undefined : table.tags[key];
+    if (current === value) return;
+    if (key === undefined && Object.keys(table.tags).length >= maxTags) {
       throw new PermanentError(
         `route table ${ref.resourceGroup}/${ref.name} already has ${maxTags} tags, so ownership of route ${name} cannot be recorded; remove unused tags from it`,
       );
     }
-    await this.deps.call("routeTables.updateTags", `${ref.resourceGroup}/${ref.name}`, () =>
-      this.deps.port.updateRouteTableTags(ref, tags, table.etag),
+    // Tag names are case-insensitive: name the key as the table already spells it.
+    const [operation, tags] =
+      value === undefined
+        ? (["Delete", { [key ?? name]: current ?? "" }] as const)
+        : (["Merge", { [key ?? name]: value }] as const);
+    await this.deps.call("tags.updateAtScope", `${ref.resourceGroup}/${ref.name}`, () =>
+      this.deps.port.patchRouteTableTags(ref, operation, tags),
     );
-    // The PATCH replaces the whole tag set and ARM may ignore If-Match, so a concurrent writer
-    // can undo ours: read back, and fail as a conflict (the applier retries from a fresh read)
-    // if our record is not there. A loss
+    // Read back (one GET) to prove the record is there: a Merge or Delete cannot drop another
+    // key, but a whole-set write by someone else (a portal edit, a Replace) still can. A loss
     // that happens after this check is repaired on a later pass (observe.ts reports the route
     // ours with the Service unknown).
     const after = await this.readTable(ref);
     const now = tagKeyOf(after.tags, name);
     if ((now === undefined ? undefined : after.tags[now]) !== value) {
       throw new ConflictError(
-        `the ownership tag ${name} on route table ${ref.resourceGroup}/${ref.name} was overwritten by a concurrent tag write; writing it again`,
+        `the ownership tag ${name} on route table ${ref.resourceGroup}/${ref.name} is not as written after the tag update (a concurrent whole-set tag write?); writing it again`,
       );
     }
   }

@@ -127,7 +127,7 @@ export const azureFaultEffects: readonly FaultSpec["effect"][] = [
 export async function azureFaultWorld(name: string, kubeconfigPath: string): Promise<FaultWorld> {
   const s = await new AzureScenario(name, kubeconfigPath).setUp();
   const each = 1 - (1 - faultProbability) ** (1 / azureFaultEffects.length);
-  const writes = ["routes.createOrUpdate", "routes.delete", "routeTables.updateTags"] as const;
+  const writes = ["routes.createOrUpdate", "routes.delete", "tags.updateAtScope"] as const;
   return {
     cloud: "azure",
     namespace: s.namespace,

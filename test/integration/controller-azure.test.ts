@@ -28,7 +28,7 @@ const writes = async (c: AzureScenarioController) =>
 const routeWriteCalls = (s: AzureScenario) =>
   s.fake.calls("routes.createOrUpdate") +
   s.fake.calls("routes.delete") +
-  s.fake.calls("routeTables.updateTags");
+  s.fake.calls("tags.updateAtScope");
 
 async function serve(s: AzureScenario, service: string, node: number): Promise<void> {
   await s.objects.setEndpoints(s.namespace, service, [

@@ -24,7 +24,9 @@ interface RoleDefinition {
  */
 const actionsOfCall: Readonly<Record<string, readonly string[]>> = {
   "routeTables.get": ["Microsoft.Network/routeTables/read"],
-  "routeTables.updateTags": ["Microsoft.Network/routeTables/write"],
+  // Tags - Update At Scope on the route table: Microsoft.Resources/tags/write, never the table's
+  // own write (which would also allow changing BGP route propagation). It answers synchronously.
+  "tags.beginUpdateAtScopeAndWait": ["Microsoft.Resources/tags/write"],
   "routes.createOrUpdate": [
     "Microsoft.Network/routeTables/routes/write",
     "Microsoft.Network/routeTables/routes/read",
@@ -46,7 +48,9 @@ const actionsOfCall: Readonly<Record<string, readonly string[]>> = {
 function callsInClient(): string[] {
   const source = readFileSync(join(root, "providers", "azure", "client.ts"), "utf8");
   const sdk = [
-    ...source.matchAll(/\.(routeTables|routes|networkInterfaces|virtualNetworks)\s*\.(\w+)\(/g),
+    ...source.matchAll(
+      /\.(routeTables|routes|networkInterfaces|virtualNetworks|tags)(?:Operations)?\s*\.(\w+)\(/g,
+    ),
   ];
   const raw = [...source.matchAll(/providers\/(Microsoft\.\w+\/\w+)\//g)];
   return [
@@ -80,8 +84,15 @@ describe("Azure IAM documents", () => {
       expect(role.DataActions, file).toEqual([]);
       const writes = role.Actions.filter((a) => !a.endsWith("/read"));
       if (file === "route-table-role.json") {
-        expect(role.Actions.every((a) => a.startsWith("Microsoft.Network/routeTables/"))).toBe(
-          true,
+        expect(
+          role.Actions.every(
+            (a) =>
+              a.startsWith("Microsoft.Network/routeTables/") ||
+              a === "Microsoft.Resources/tags/write",
+          ),
+        ).toBe(true);
+        expect(role.Actions, "no write on the table itself").not.toContain(
+          "Microsoft.Network/routeTables/write",
         );
       } else {
         expect(writes, `${file} is read-only`).toEqual([]);

@@ -1,7 +1,7 @@
 import type { NetworkManagementClient } from "@azure/arm-network";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeAzure } from "./fake-azure.js";
-import { fakeNetworkClient, sendRaw } from "./sdk-client.js";
+import { fakeNetworkClient, fakeResourcesClient, sendRaw } from "./sdk-client.js";
 
 const sub = "00000000-0000-0000-0000-000000000003";
 const node = `/subscriptions/${sub}/resourceGroups/mc-rg`;
@@ -98,29 +98,34 @@ describe("fake ARM network interfaces, VMs and VNets through the real SDK", () =
     expect(table.subnets?.map((s) => s.id)).toEqual([`${vnetId}/subnets/nodes`]);
   });
 
-  it("replaces tags with PATCH and enforces Azure's tag rules", async () => {
-    const updated = await client.routeTables.updateTags("net-rg", "vpn-rt", {
-      tags: { "vrs-c1-10-8-0-0-24": "vpn/openvpn" },
-    });
-    expect(updated.tags).toEqual({ "vrs-c1-10-8-0-0-24": "vpn/openvpn" });
-    await expect(
-      client.routeTables.updateTags("net-rg", "vpn-rt", { tags: { "a/b": "x" } }),
-    ).rejects.toMatchObject({
+  it("merges, deletes and replaces tags through the Tags API and enforces Azure's tag rules", async () => {
+    const tags = fakeResourcesClient(fake, sub).tagsOperations;
+    const scope = tableId.slice(1);
+    const patch = (operation: "Merge" | "Delete" | "Replace", set: Record<string, string>) =>
+      tags.beginUpdateAtScopeAndWait(scope, { operation, properties: { tags: set } });
+    await patch("Replace", { other: "keep" });
+    const merged = await patch("Merge", { "vrs-c1-10-8-0-0-24": "vpn/openvpn" });
+    expect(merged.properties?.tags).toEqual({ other: "keep", "vrs-c1-10-8-0-0-24": "vpn/openvpn" });
+    await patch("Merge", { OTHER: "changed" });
+    await patch("Delete", { "VRS-C1-10-8-0-0-24": "not/its-value" });
+    const table = await client.routeTables.get("net-rg", "vpn-rt");
+    expect(table.tags).toEqual({ other: "changed", "vrs-c1-10-8-0-0-24": "vpn/openvpn" });
+    await patch("Delete", { "vrs-c1-10-8-0-0-24": "vpn/openvpn" });
+    expect((await client.routeTables.get("net-rg", "vpn-rt")).tags).toEqual({ other: "changed" });
+    await expect(patch("Merge", { "a/b": "x" })).rejects.toMatchObject({
       statusCode: 400,
       code: "InvalidTagNameCharacters",
     });
-    const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, "v"]));
-    await expect(
-      client.routeTables.updateTags("net-rg", "vpn-rt", { tags: many }),
-    ).rejects.toMatchObject({
+    const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`t${i}`, "v"]));
+    await expect(patch("Merge", many)).rejects.toMatchObject({
       statusCode: 400,
       code: "InvalidTagCount",
     });
-    await expect(
-      client.routeTables.updateTags("net-rg", "vpn-rt", { tags: { k: "v".repeat(257) } }),
-    ).rejects.toMatchObject({
+    await expect(patch("Merge", { k: "v".repeat(257) })).rejects.toMatchObject({
       statusCode: 400,
       code: "InvalidTagValueLength",
     });
+    expect((await client.routeTables.get("net-rg", "vpn-rt")).tags).toEqual({ other: "changed" });
+    await patch("Replace", {});
   });
 });

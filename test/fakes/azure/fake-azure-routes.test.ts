@@ -193,35 +193,4 @@ describe("fake ARM routes through the real NetworkManagementClient", () => {
       expect(error).toMatchObject({ statusCode: status, code });
     },
   );
-
-  it.each([
-    [true, "answers 412 PreconditionFailed to a stale etag"],
-    [false, "ignores it, as the spec declares no If-Match (the last PATCH wins)"],
-  ])("with honourIfMatch %s, a tag PATCH's If-Match %s", async (honour) => {
-    fake.settings.honourIfMatch = honour;
-    try {
-      const table = await client.routeTables.get("net-rg", "vpn-rt");
-      await client.routes.createOrUpdate("net-rg", "vpn-rt", "vpn", vpnRoute, fast);
-      const stale = { requestOptions: { headers: { "if-match": table.etag ?? "" } } };
-      const answer = await client.routeTables
-        .updateTags("net-rg", "vpn-rt", { tags: {} }, stale)
-        .then(
-          (t) => t.tags ?? {},
-          (e: unknown) => e,
-        );
-      if (honour) expect(answer).toMatchObject({ statusCode: 412, code: "PreconditionFailed" });
-      else expect(answer).toEqual({});
-      const fresh = await client.routeTables.get("net-rg", "vpn-rt");
-      const current = { requestOptions: { headers: { "if-match": fresh.etag ?? "" } } };
-      const updated = await client.routeTables.updateTags(
-        "net-rg",
-        "vpn-rt",
-        { tags: { a: "b" } },
-        current,
-      );
-      expect(updated.tags).toEqual({ a: "b" });
-    } finally {
-      fake.settings.honourIfMatch = false;
-    }
-  });
 });

@@ -16,11 +16,11 @@ import {
 import { createOrUpdateRoute, deleteRoute, getRoute, listRoutes } from "./route-handlers.js";
 import { type MatchedRequest, matchRequest, type OperationName } from "./router.js";
 import type { FakeAzureStore } from "./store.js";
-import { getRouteTable, updateRouteTableTags } from "./table-handlers.js";
+import { getRouteTable, updateTagsAtScope } from "./table-handlers.js";
 
 const handlers: Record<OperationName, Handler> = {
   "routeTables.get": getRouteTable,
-  "routeTables.updateTags": updateRouteTableTags,
+  "tags.updateAtScope": updateTagsAtScope,
   "routes.list": listRoutes,
   "routes.get": getRoute,
   "routes.createOrUpdate": createOrUpdateRoute,

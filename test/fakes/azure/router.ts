@@ -1,7 +1,7 @@
 /** The ARM operations the fake implements, named as the SDK's operation groups name them. */
 export type OperationName =
   | "routeTables.get"
-  | "routeTables.updateTags"
+  | "tags.updateAtScope"
   | "routes.list"
   | "routes.get"
   | "routes.createOrUpdate"
@@ -24,7 +24,11 @@ const rg = "/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers";
 const sub = "/subscriptions/([^/]+)/providers";
 const table: readonly [string, string, OperationName][] = [
   ["GET", `${rg}/Microsoft\\.Network/routeTables/([^/]+)`, "routeTables.get"],
-  ["PATCH", `${rg}/Microsoft\\.Network/routeTables/([^/]+)`, "routeTables.updateTags"],
+  [
+    "PATCH",
+    `${rg}/Microsoft\\.Network/routeTables/([^/]+)/providers/Microsoft\\.Resources/tags/default`,
+    "tags.updateAtScope",
+  ],
   ["GET", `${rg}/Microsoft\\.Network/routeTables/([^/]+)/routes`, "routes.list"],
   ["GET", `${rg}/Microsoft\\.Network/routeTables/([^/]+)/routes/([^/]+)`, "routes.get"],
   ["PUT", `${rg}/Microsoft\\.Network/routeTables/([^/]+)/routes/([^/]+)`, "routes.createOrUpdate"],

@@ -1,4 +1,5 @@
 import { NetworkManagementClient } from "@azure/arm-network";
+import { ResourceManagementClient } from "@azure/arm-resources";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import {
   createDefaultHttpClient,
@@ -33,6 +34,18 @@ export function fakeNetworkClient(
     endpoint: fake.endpoint,
     tlsOptions: { ca: fake.caCertificate },
     retryOptions: { maxRetries: options.maxRetries ?? 0 },
+  });
+}
+
+/** The real Tags API client (`@azure/arm-resources`) pointed at the fake, like fakeNetworkClient. */
+export function fakeResourcesClient(
+  fake: FakeAzure,
+  subscriptionId: string,
+): ResourceManagementClient {
+  return new ResourceManagementClient(fakeCredential, subscriptionId, {
+    endpoint: fake.endpoint,
+    tlsOptions: { ca: fake.caCertificate },
+    retryOptions: { maxRetries: 0 },
   });
 }
 
