@@ -51,8 +51,9 @@ export interface RouteWrite {
 }
 
 /**
- * The narrow port between the reconciler and a cloud. Implementations: aws, gcp, azure, node
- * (agent), fake (unit tests). Every method throws the typed errors of src/errors.ts.
+ * The narrow port between the reconciler and a cloud. Implementations: aws, gcp, azure, and fake
+ * (unit tests); the node agent programs kernel routes itself (src/agent/), not through this port.
+ * Every method throws the typed errors of src/errors.ts.
  */
 export interface Provider {
   readonly name: string;
