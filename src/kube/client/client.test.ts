@@ -115,3 +115,40 @@ describe("KubeClient on client-node", () => {
     expect(seen).toEqual(["ADDED a", "BOOKMARK"]);
   });
 });
+
+describe("KubeClient connections", () => {
+  it("reuses one keep-alive connection across requests and watches (client-node builds an agent per request)", async () => {
+    const { createServer } = await import("node:http");
+    let connections = 0;
+    const server = createServer((req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      if (req.url?.includes("watch=true")) res.end();
+      else res.end(JSON.stringify({ metadata: { resourceVersion: "1" }, items: [] }));
+    });
+    server.on("connection", () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    const port = typeof address === "object" && address !== null ? address.port : 0;
+    try {
+      const { KubeConfig } = await import("@kubernetes/client-node");
+      const kc = new KubeConfig();
+      kc.loadFromClusterAndUser(
+        { name: "c", server: `http://127.0.0.1:${port}`, skipTLSVerify: true },
+        { name: "u", token: "t" },
+      );
+      const client = new KubeClient(kc);
+      for (let i = 0; i < 5; i++) await client.list("/api/v1/nodes", { onItem: () => undefined });
+      await client.watch("/api/v1/nodes", {
+        resourceVersion: "1",
+        timeoutSeconds: 5,
+        onEvent: () => undefined,
+      });
+      // Six requests over at most two connections (one may still be finishing its answer when
+      // the next request starts); with an agent per request it was one connection each.
+      expect(connections).toBeLessThanOrEqual(2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

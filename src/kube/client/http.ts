@@ -6,6 +6,7 @@ import {
 } from "@kubernetes/client-node";
 import { execPluginError } from "./credential-errors.js";
 import { kubeApiError } from "./errors.js";
+import { shareDispatcher } from "./shared-dispatcher.js";
 
 /** One HTTP exchange with the API server. */
 export interface HttpRequest {
@@ -72,6 +73,7 @@ export async function sendKubeRequest(
 export async function authenticate(kubeConfig: KubeConfig, context: RequestContext): Promise<void> {
   try {
     await kubeConfig.applySecurityAuthentication(context);
+    shareDispatcher(kubeConfig, context);
   } catch (error) {
     const exec = kubeConfig.getCurrentUser()?.exec as { command?: unknown } | undefined;
     if (exec === undefined || exec === null) throw error;

@@ -1,4 +1,4 @@
-import { HttpMethod, type KubeConfig, RequestContext, Watch } from "@kubernetes/client-node";
+import { type KubeConfig, Watch } from "@kubernetes/client-node";
 import { KubeApiError } from "./errors.js";
 import { authenticate } from "./http.js";
 import type { KubeStatus, WatchEvent } from "./types.js";
@@ -61,27 +61,33 @@ export function watchStream<T>(
         settle(error);
       }
     };
-    // Credentials first, through the same sanitising step as every other request (client-node
-    // caches them, so the Watch's own call below reuses them).
-    const url = `${kubeConfig.getCurrentCluster()?.server ?? ""}${path}`;
-    authenticate(kubeConfig, new RequestContext(url, HttpMethod.GET))
-      .then(() =>
-        new Watch(kubeConfig).watch(
-          path,
-          {
-            resourceVersion: options.resourceVersion,
-            allowWatchBookmarks: true,
-            timeoutSeconds: options.timeoutSeconds,
-          },
-          onEvent,
-          (error: unknown) => settle(asApiError(error)),
-        ),
+    new Watch(throughAuthenticate(kubeConfig))
+      .watch(
+        path,
+        {
+          resourceVersion: options.resourceVersion,
+          allowWatchBookmarks: true,
+          timeoutSeconds: options.timeoutSeconds,
+        },
+        onEvent,
+        (error: unknown) => settle(asApiError(error)),
       )
       .then((started) => {
         controller = started;
         if (settled) started.abort();
       }, settle);
   });
+}
+
+/**
+ * The KubeConfig as the Watch sees it: its credentials are applied through `authenticate`, so
+ * an exec plugin's failure is reported without its output and the connection pool is shared
+ * with every other request.
+ */
+function throughAuthenticate(kubeConfig: KubeConfig): KubeConfig {
+  const view = Object.create(kubeConfig) as KubeConfig;
+  view.applySecurityAuthentication = (context) => authenticate(kubeConfig, context);
+  return view;
 }
 
 /** client-node reports a non-200 answer to the watch request as an Error with `statusCode`. */
