@@ -48,16 +48,7 @@ export async function startDrainWorld(
   const workloads = new Workloads(kubeConfig);
   const objects = new KubeObjects(kubeConfig);
   await objects.ensureNamespace(namespace);
-  for (const node of vpc.nodes) {
-    await workloads.createNode({
-      name: node.name,
-      providerId: node.providerId,
-      internalIp: node.privateIp,
-      zone: node.availabilityZone,
-      pool: namespace,
-      kwok: "shared",
-    });
-  }
+  await workloads.createSeededNodes(vpc.nodes, namespace);
   await objects.createService(
     namespace,
     "openvpn",

@@ -66,17 +66,9 @@ export async function startDemoWorld(
   const workloads = new Workloads(kubeConfig);
   const objects = new KubeObjects(kubeConfig);
   await objects.ensureNamespace(demoNamespace);
-  for (const node of vpc.nodes) {
-    await workloads.createNode({
-      name: node.name,
-      providerId: node.providerId,
-      internalIp: node.privateIp,
-      zone: node.availabilityZone,
-      pool: demoNamespace,
-      kwok: "shared",
-    });
+  await workloads.createSeededNodes(vpc.nodes, demoNamespace);
+  for (const node of vpc.nodes)
     say(`  kwok Node ${node.name}: ${node.providerId}, ${node.privateIp}, ${node.eniId}`);
-  }
   await objects.createService(
     demoNamespace,
     "openvpn",

@@ -6,6 +6,7 @@ import {
   type V1Pod,
 } from "@kubernetes/client-node";
 import { kwokNodeAnnotation } from "./control-plane-components.js";
+import type { SeededNode } from "./ec2-seed.js";
 import { poolLabel, type VpnDeploymentSpec, vpnDeployment } from "./vpn-deployment.js";
 
 /** A Node kwok plays the kubelet for, standing in for a seeded instance. */
@@ -72,6 +73,20 @@ export class Workloads {
       await this.core.patchNodeStatus({
         name: node.name,
         body: [{ op: "add", path: "/status/addresses", value: addresses }],
+      });
+    }
+  }
+
+  /** One Node of the shared kwok per seeded instance, in `pool`, named and zoned as the instance. */
+  async createSeededNodes(nodes: readonly SeededNode[], pool: string): Promise<void> {
+    for (const node of nodes) {
+      await this.createNode({
+        name: node.name,
+        providerId: node.providerId,
+        internalIp: node.privateIp,
+        zone: node.availabilityZone,
+        pool,
+        kwok: "shared",
       });
     }
   }

@@ -4,24 +4,11 @@ import {
   ReplaceRouteCommand,
 } from "@aws-sdk/client-ec2";
 import { CoreV1Api } from "@kubernetes/client-node";
-import { afterEach, describe, expect, inject, it } from "vitest";
-import { AwsScenario, type ScenarioController } from "../harness/aws-scenario.js";
+import { describe, expect, it } from "vitest";
+import { awsScenarios } from "../harness/aws-fixture.js";
+import type { ScenarioController } from "../harness/aws-scenario.js";
 
-let counter = 0;
-const scenarios: AwsScenario[] = [];
-async function scenario(): Promise<AwsScenario> {
-  const s = new AwsScenario(
-    `ctl-${process.pid % 1000}-${++counter}`,
-    inject("localstackEndpoint"),
-    inject("kubeconfigPath"),
-  );
-  scenarios.push(s);
-  return await s.setUp();
-}
-
-afterEach(async () => {
-  await Promise.all(scenarios.splice(0).map((s) => s.tearDown()));
-});
+const scenario = awsScenarios("ctl");
 
 const writes = async (c: ScenarioController) =>
   (await c.metrics.routeWrites.get()).values

@@ -1,23 +1,9 @@
 import { DescribeRouteTablesCommand } from "@aws-sdk/client-ec2";
 import { CoreV1Api, DiscoveryV1Api } from "@kubernetes/client-node";
-import { afterEach, describe, expect, inject, it } from "vitest";
-import { AwsScenario } from "../harness/aws-scenario.js";
+import { describe, expect, it } from "vitest";
+import { awsScenarios } from "../harness/aws-fixture.js";
 
-let counter = 0;
-const scenarios: AwsScenario[] = [];
-async function scenario(): Promise<AwsScenario> {
-  const s = new AwsScenario(
-    `trust-${process.pid % 1000}-${++counter}`,
-    inject("localstackEndpoint"),
-    inject("kubeconfigPath"),
-  );
-  scenarios.push(s);
-  return await s.setUp();
-}
-
-afterEach(async () => {
-  await Promise.all(scenarios.splice(0).map((s) => s.tearDown()));
-});
+const scenario = awsScenarios("trust");
 
 describe("what the controller trusts about endpoints (real kube-apiserver, LocalStack)", () => {
   it("ignores a slice an untrusted writer added, says why in an Event, and keeps the route on the trusted endpoint", async () => {
