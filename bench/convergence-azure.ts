@@ -1,5 +1,6 @@
 import { createAzureProvider } from "../providers/azure/index.js";
 import { systemClock } from "../src/clock.js";
+import { armOperationMs, armRetryAfterSeconds } from "../test/fakes/azure/arm-timings.js";
 import { FakeAzure } from "../test/fakes/azure/fake-azure.js";
 import { fakeCredential } from "../test/fakes/azure/sdk-client.js";
 import { fixtureSliceManager } from "../test/harness/kube-objects.js";
@@ -18,14 +19,6 @@ import type { ConfigSpec } from "./measure-config.js";
 import { measureConfig, pollGapMs } from "./measure-config.js";
 import { type BenchResult, writeResult } from "./results.js";
 import { benchResult, envInt, loadAverage, say, withCleanup } from "./support.js";
-
-/**
- * ARM's timings as the realistic run assumes them (BENCH_AZURE_TIMINGS=realistic): every
- * long-running response carries Retry-After 10 s (the SDK polls no sooner) and a route write
- * completes after BENCH_FAKE_OP_MS (default 5 s). Assumptions, not measurements of Azure.
- */
-const realisticRetryAfterSeconds = 10;
-const realisticOpMs = 5_000;
 
 /** The realistic run's shapes: few moves, since one 10 x 10 move costs ten LROs per table. */
 function realisticSpecs(small: Shape, large: Shape): ConfigSpec[] {
@@ -56,8 +49,10 @@ export async function benchConvergenceAzure(): Promise<BenchResult> {
   const started = Date.now();
   const loadAtStart = loadAverage();
   const realistic = process.env.BENCH_AZURE_TIMINGS === "realistic";
-  const opMs = envInt("BENCH_FAKE_OP_MS", realistic ? realisticOpMs : 0, 0);
-  const retryAfter = realistic ? realisticRetryAfterSeconds : undefined;
+  // Realistic: ARM's timings as assumed in test/fakes/azure/arm-timings.ts (the Azure fault
+  // soak uses the same); BENCH_FAKE_OP_MS still overrides the write's duration.
+  const opMs = envInt("BENCH_FAKE_OP_MS", realistic ? armOperationMs : 0, 0);
+  const retryAfter = realistic ? armRetryAfterSeconds : undefined;
   const reports: ConfigReport[] = await withCleanup(async (cleanup) => {
     say("starting kube-apiserver + etcd and the ARM fake ...");
     const kube = await startKube(cleanup);

@@ -91,8 +91,16 @@ export function gcpFakeProvider(endpoint: string): ProviderFactory {
     });
 }
 
-/** The Azure provider against the ARM fake, with a 3 s read timeout. */
-export function azureFakeProvider(fake: FakeAzure): ProviderFactory {
+/**
+ * The Azure provider against the ARM fake, with a 3 s read timeout. Long-running writes are
+ * polled as the SDK does: at once after the write, then after each poll response's Retry-After
+ * (@azure/core-lro lets it replace the interval), else after the interval, here 10 ms unless
+ * `sdkPolling` keeps the SDK's own default (2 s), as production does.
+ */
+export function azureFakeProvider(
+  fake: FakeAzure,
+  options: { readonly sdkPolling?: boolean } = {},
+): ProviderFactory {
   return (config, logger, metrics) =>
     createAzureProvider({
       clusterId: config.clusterId,
@@ -100,7 +108,7 @@ export function azureFakeProvider(fake: FakeAzure): ProviderFactory {
       endpoint: fake.endpoint,
       credential: fakeCredential,
       caCertificate: fake.caCertificate,
-      pollIntervalMs: 10,
+      ...(options.sdkPolling ? {} : { pollIntervalMs: 10 }),
       requestTimeoutMs: 3_000,
       clock: systemClock,
       logger: logger.child({ component: "azure" }),

@@ -5,6 +5,7 @@
  * and writes that took effect but whose answer was lost.
  */
 
+import { armTimings } from "../fakes/azure/arm-timings.js";
 import type { FaultSpec } from "../fakes/azure/fake-azure.js";
 import { ec2Faults, type ProxyFault, startFaultProxy } from "../fakes/fault-proxy.js";
 import type { Fault } from "../fakes/gcp/faults.js";
@@ -123,13 +124,24 @@ export const azureFaultEffects: readonly FaultSpec["effect"][] = [
   { delayMs: 4_000 },
 ];
 
-/** Azure: the ARM fake; each effect armed with the probability that makes 30 % in total. */
-export async function azureFaultWorld(name: string, kubeconfigPath: string): Promise<FaultWorld> {
-  const s = await new AzureScenario(name, kubeconfigPath).setUp();
+/**
+ * Azure: the ARM fake; each effect armed with the probability that makes 30 % in total. By
+ * default the fake answers in milliseconds (20 ms writes, no Retry-After, polls every 10 ms);
+ * `timings: "arm"` gives it ARM's timings (test/fakes/azure/arm-timings.ts: Retry-After 10 s on
+ * every long-running response, writes that complete after 5 s) and the provider the SDK's own
+ * polling, as in production.
+ */
+export async function azureFaultWorld(
+  name: string,
+  kubeconfigPath: string,
+  timings: "fast" | "arm" = "fast",
+): Promise<FaultWorld> {
+  const arm = timings === "arm";
+  const s = await new AzureScenario(name, kubeconfigPath).setUp(true, arm ? armTimings : undefined);
   const each = 1 - (1 - faultProbability) ** (1 / azureFaultEffects.length);
   const writes = ["routes.createOrUpdate", "routes.delete", "tags.updateAtScope"] as const;
   return {
-    cloud: "azure",
+    cloud: arm ? "azure-arm-timings" : "azure",
     namespace: s.namespace,
     objects: s.objects,
     nodeName: (i) => s.node(i).name,
@@ -147,7 +159,7 @@ export async function azureFaultWorld(name: string, kubeconfigPath: string): Pro
       startCapturedController({
         options: s.options(lease),
         kubeConfig: s.kubeConfig,
-        provider: azureFakeProvider(s.fake),
+        provider: azureFakeProvider(s.fake, { sdkPolling: arm }),
       }),
     armFaults: (seed) => {
       for (const [i, effect] of azureFaultEffects.entries())

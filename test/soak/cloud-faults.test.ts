@@ -1,38 +1,59 @@
 import { describe, inject, it } from "vitest";
+import { armTimings } from "../fakes/azure/arm-timings.js";
 import {
   awsFaultWorld,
   azureFaultWorld,
   gcpFaultWorld,
 } from "../harness/resilience-fault-worlds.js";
-import { type FaultCampaignReport, runFaultCampaign } from "../harness/resilience-faults.js";
+import {
+  type FaultCampaignReport,
+  type FaultWorld,
+  runFaultCampaign,
+} from "../harness/resilience-faults.js";
 import { describeDistribution, distribution, writeResult } from "../harness/resilience-stats.js";
 
 const rounds = Number(process.env.VRS_SOAK_FAULT_ROUNDS ?? 10);
 const seeds = (process.env.VRS_SOAK_FAULT_SEEDS ?? "101,202").split(",").map(Number);
 const id = process.pid % 1000;
+const armFakeSettings = {
+  ...armTimings,
+  polling:
+    "the SDK's own: a first poll at once, then after each poll response's Retry-After (2 s default without one)",
+  assumptions: "issue 14: ARM's documented async-operation timings, not measured on Azure",
+};
 /** docs/design.md, Targets: converge within 2 minutes with 30 % of cloud calls failing. */
 const targetMs = 120_000;
 
-const worlds = {
-  aws: (seed: number) =>
+/**
+ * Azure runs on ARM's timings (Retry-After 10 s, 5 s writes; test/fakes/azure/arm-timings.ts),
+ * as issue 14 asks of the timing-sensitive suites; `VRS_SOAK_AZURE_TIMINGS=fast` runs it on the
+ * fake's millisecond timings instead (results in faults-azure.json, as before).
+ */
+const azureTimings = process.env.VRS_SOAK_AZURE_TIMINGS === "fast" ? "fast" : "arm";
+const azureWorld = (seed: number) =>
+  azureFaultWorld(`soak-faults-azure-${id}-${seed}`, inject("kubeconfigPath"), azureTimings);
+
+const worlds: Record<string, (seed: number) => Promise<FaultWorld>> = {
+  aws: (seed) =>
     awsFaultWorld(
       `soak-faults-aws-${id}-${seed}`,
       inject("localstackEndpoint"),
       inject("kubeconfigPath"),
     ),
-  gcp: (seed: number) => gcpFaultWorld(`soak-faults-gcp-${id}-${seed}`, inject("kubeconfigPath")),
-  azure: (seed: number) =>
-    azureFaultWorld(`soak-faults-azure-${id}-${seed}`, inject("kubeconfigPath")),
+  gcp: (seed) => gcpFaultWorld(`soak-faults-gcp-${id}-${seed}`, inject("kubeconfigPath")),
+  [azureTimings === "arm" ? "azure-arm-timings" : "azure"]: azureWorld,
 };
 
 describe(`soak: ${rounds} rounds of changes under 30 % cloud faults, seeds ${seeds.join(", ")}`, () => {
-  it.concurrent.for(Object.keys(worlds) as (keyof typeof worlds)[])(
+  it.concurrent.for(Object.keys(worlds))(
     "%s converges every round within the 2-minute target, nothing duplicated or orphaned",
     async (cloud, { expect }) => {
       const reports: FaultCampaignReport[] = [];
+      const world = worlds[cloud];
+      if (world === undefined) throw new Error(`no fault world ${cloud}`);
       for (const seed of seeds) {
         const report = await runFaultCampaign({
-          world: await worlds[cloud](seed),
+          world: await world(seed),
           seed,
           rounds,
           stepTimeoutMs: 600_000,
@@ -44,6 +65,7 @@ describe(`soak: ${rounds} rounds of changes under 30 % cloud faults, seeds ${see
       const all = distribution(steps);
       const overTarget = steps.filter((ms) => ms > targetMs).length;
       const path = writeResult(`faults-${cloud}`, {
+        ...(cloud === "azure-arm-timings" ? { fakeSettings: armFakeSettings } : {}),
         targetMs,
         convergence: all,
         overTarget,
