@@ -33,6 +33,8 @@ export interface SampledProcess {
 /** A `vpc-route-sync controller` child process with its metrics port. */
 export interface ControllerProcess extends SampledProcess {
   readonly port: number;
+  /** From spawning the process to /readyz answering 200 (its caches synced), polled every 200 ms. */
+  readonly readyAfterMs: number;
 }
 
 const kb = (status: string, field: string) => {
@@ -67,6 +69,7 @@ export async function startControllerProcess(
   nodeFlags: readonly string[] = [],
 ): Promise<ControllerProcess> {
   const port = await findFreePort();
+  const spawnedAt = performance.now();
   const proc: ManagedProcess = startProcess(
     name,
     process.execPath,
@@ -94,10 +97,12 @@ export async function startControllerProcess(
     await proc.stop();
     throw error;
   }
+  const readyAfterMs = Math.round(performance.now() - spawnedAt);
   return {
     name,
     pid,
     port,
+    readyAfterMs,
     async sample() {
       const rss = await procRss(pid);
       const metrics = await (await fetch(url("/metrics"))).text();

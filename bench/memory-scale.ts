@@ -155,6 +155,8 @@ export async function benchMemoryScale(): Promise<BenchResult> {
     await sleep(settle);
     const cold = await Promise.all(procs.map((p) => settledSample(p)));
     say(`cold start: ${show(cold)}`);
+    const readyAfter = (p: SampledProcess | undefined) =>
+      p !== undefined && "readyAfterMs" in p ? { coldReadyMs: Number(p.readyAfterMs) } : {};
     // Diagnostic: whether what a cold start holds above the running process is kept or given back.
     await sleep(lateSeconds * 1000);
     const coldLater = await Promise.all(procs.map((p) => settledSample(p)));
@@ -169,6 +171,7 @@ export async function benchMemoryScale(): Promise<BenchResult> {
       grown: grown[i],
       cold: cold[i],
       coldLater: coldLater[i],
+      ...readyAfter(procs[i]),
       populateSeconds,
     }));
   });

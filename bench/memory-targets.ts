@@ -18,6 +18,8 @@ export interface Watcher {
   readonly cold: MemorySample | undefined;
   /** Diagnostic: the cold-started process sampled again a while later. */
   readonly coldLater: MemorySample | undefined;
+  /** Controllers: from spawning the cold-started process to its caches synced (/readyz). */
+  readonly coldReadyMs?: number;
   readonly populateSeconds: number;
 }
 

@@ -61,6 +61,23 @@ describe("KubeClient on client-node", () => {
     expect(names).toEqual(["a", "b"]);
   });
 
+  it("fails a list whose page breaks off half-way instead of taking the items so far as the list", async () => {
+    const client = await clientFor((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"metadata":{"resourceVersion":"5"},"items":[{"metadata":{"name":"a"}},');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const names: string[] = [];
+    await expect(
+      client.list<{ metadata: { name: string } }>("/api/v1/nodes", {
+        onItem: (item) => names.push(item.metadata.name),
+      }),
+    ).rejects.toMatchObject({ retryable: true, message: /listing \/api\/v1\/nodes failed/ });
+    // The complete item was handed over as it arrived; the informer keeps it only if the list
+    // completes (it collects into a fresh map).
+    expect(names).toEqual(["a"]);
+  });
+
   it("refuses an answer larger than the bound instead of parsing it", async () => {
     const client = await clientFor((_req, res) => {
       res.writeHead(200, { "content-type": "application/json" });

@@ -1,9 +1,8 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { PermanentError } from "../../errors.js";
 import { classifyKubeError } from "./errors.js";
-import { type HttpRequest, sendKubeRequest } from "./http.js";
+import { type HttpRequest, sendKubeRequest, streamKubeList } from "./http.js";
 import { type ListMeta, type ListOptions, listInPages } from "./paging.js";
-import type { KubeList } from "./types.js";
 import { type WatchOptions, watchStream } from "./watch.js";
 
 /** Per-call options: what the call does (for messages), its timeout and cancellation. */
@@ -85,14 +84,15 @@ export class KubeClient {
   list<T>(path: string, options: ListOptions<T> & { readonly what?: string }): Promise<string> {
     const what = options.what ?? `listing ${path}`;
     const timeoutMs = options.timeoutMs ?? listTimeoutMs;
-    return listInPages<T>(async (query, onItem): Promise<ListMeta> => {
-      const page = await this.call<KubeList<T>>(
-        { method: "GET", path, query },
-        { what, timeoutMs, signal: options.signal },
-      );
-      for (const item of page.items ?? []) onItem(item);
-      return page.metadata ?? {};
-    }, options);
+    return listInPages<T>(
+      (query, onItem): Promise<ListMeta> =>
+        this.exchange(
+          { method: "GET", path, query },
+          { what, timeoutMs, signal: options.signal },
+          (req, signal) => streamKubeList(this.kubeConfig, this.server, req, signal, onItem),
+        ),
+      options,
+    );
   }
 
   /** Watches `path` until the server ends the stream; rejects on 410 Gone and broken streams. */
@@ -113,10 +113,21 @@ export class KubeClient {
   }
 
   private async call<T>(req: HttpRequest, options: CallOptions): Promise<T> {
+    return this.exchange(req, options, async (r, signal) =>
+      JSON.parse(await sendKubeRequest(this.kubeConfig, this.server, r, signal)),
+    );
+  }
+
+  /** Runs one exchange under the call's deadline; any failure becomes a typed error. */
+  private async exchange<R>(
+    req: HttpRequest,
+    options: CallOptions,
+    send: (req: HttpRequest, signal: AbortSignal) => Promise<R>,
+  ): Promise<R> {
     const timeoutMs = options.timeoutMs ?? requestTimeoutMs;
     const signal = deadline(timeoutMs, options.signal);
     try {
-      return JSON.parse(await sendKubeRequest(this.kubeConfig, this.server, req, signal)) as T;
+      return await send(req, signal);
     } catch (error) {
       throw classifyKubeError(signal.aborted ? signal.reason : error, {
         what: options.what ?? `${req.method} ${req.path}`,

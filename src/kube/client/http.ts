@@ -6,6 +6,8 @@ import {
 } from "@kubernetes/client-node";
 import { execPluginError } from "./credential-errors.js";
 import { kubeApiError } from "./errors.js";
+import { ListParser } from "./list-stream.js";
+import type { ListMeta } from "./paging.js";
 import { shareDispatcher } from "./shared-dispatcher.js";
 
 /** One HTTP exchange with the API server. */
@@ -33,14 +35,14 @@ const library = new IsomorphicFetchHttpLibrary();
  * Sends one request through @kubernetes/client-node's own plumbing: the KubeConfig applies the
  * credentials (certificates, token, token file, exec plugin, in-cluster token), TLS settings,
  * impersonation and the proxy dispatcher, and its fetch library sends it. Resolves with the
- * text of a 2xx answer, read up to `maxBodyBytes`; any other status becomes a KubeApiError.
+ * body of a 2xx answer; any other status becomes a KubeApiError.
  */
-export async function sendKubeRequest(
+async function exchange(
   kubeConfig: KubeConfig,
   server: string,
   req: HttpRequest,
   signal: AbortSignal,
-): Promise<string> {
+): Promise<ReadableStream<Uint8Array> | null> {
   const url = new URL(`${server}${req.path}`);
   for (const [name, value] of Object.entries(req.query ?? {})) {
     if (value !== undefined) url.searchParams.set(name, String(value));
@@ -55,14 +57,38 @@ export async function sendKubeRequest(
   signal.throwIfAborted();
   context.setSignal(signal);
   const response = await library.send(context).toPromise();
-  const ok = response.httpStatusCode >= 200 && response.httpStatusCode < 300;
-  const text = await readBounded(
-    response.body.stream(),
-    ok ? maxBodyBytes : maxErrorBodyBytes,
-    !ok,
-  );
-  if (ok) return text;
+  const body = response.body.stream();
+  if (response.httpStatusCode >= 200 && response.httpStatusCode < 300) return body;
+  const text = await readText(body, maxErrorBodyBytes, true);
   throw kubeApiError(response.httpStatusCode, text, response.headers["retry-after"]);
+}
+
+/** Sends one request; resolves with the text of its 2xx answer, read up to `maxBodyBytes`. */
+export async function sendKubeRequest(
+  kubeConfig: KubeConfig,
+  server: string,
+  req: HttpRequest,
+  signal: AbortSignal,
+): Promise<string> {
+  return readText(await exchange(kubeConfig, server, req, signal), maxBodyBytes, false);
+}
+
+/**
+ * Sends a list request and parses its answer while it arrives, handing each item to `onItem`
+ * as soon as it is complete (see list-stream.ts); resolves with the list's metadata.
+ */
+export async function streamKubeList<T>(
+  kubeConfig: KubeConfig,
+  server: string,
+  req: HttpRequest,
+  signal: AbortSignal,
+  onItem: (item: T) => void,
+): Promise<ListMeta> {
+  const parser = new ListParser<T>(onItem);
+  await readChunks(await exchange(kubeConfig, server, req, signal), maxBodyBytes, false, (chunk) =>
+    parser.write(chunk),
+  );
+  return parser.end();
 }
 
 /**
@@ -81,15 +107,17 @@ export async function authenticate(kubeConfig: KubeConfig, context: RequestConte
   }
 }
 
-/** Reads a body up to `limit` bytes; beyond it, truncates (error answers) or fails. */
-async function readBounded(
-  stream: ReadableStream<Uint8Array> | null | undefined,
+/**
+ * Hands a body's chunks to `consume` up to `limit` bytes; beyond it, stops (error answers, which
+ * are only quoted) or fails before the excess is consumed.
+ */
+async function readChunks(
+  stream: ReadableStream<Uint8Array> | null,
   limit: number,
   truncate: boolean,
-): Promise<string> {
-  if (!stream) return "";
-  const decoder = new TextDecoder();
-  let text = "";
+  consume: (chunk: Uint8Array) => void,
+): Promise<void> {
+  if (!stream) return;
   let size = 0;
   const reader = stream.getReader();
   try {
@@ -101,10 +129,23 @@ async function readBounded(
         if (truncate) break;
         throw new Error(`the API server's answer exceeded ${limit} bytes; refused`);
       }
-      text += decoder.decode(value, { stream: true });
+      consume(value);
     }
   } finally {
     await reader.cancel().catch(() => undefined);
   }
+}
+
+/** Reads a body as text up to `limit` bytes (see readChunks). */
+async function readText(
+  stream: ReadableStream<Uint8Array> | null,
+  limit: number,
+  truncate: boolean,
+): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  await readChunks(stream, limit, truncate, (chunk) => {
+    text += decoder.decode(chunk, { stream: true });
+  });
   return text + decoder.decode();
 }
