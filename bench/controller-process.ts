@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { entrypointSource } from "../test/harness/dockerfile.js";
 import { findFreePort } from "../test/harness/ports.js";
 import { type ManagedProcess, startProcess, waitUntil } from "../test/harness/processes.js";
+import { imageEnv } from "./image-node-flags.js";
 import { round1 } from "./support.js";
 
 /** The file the image's ENTRYPOINT runs (the esbuild bundle's entry), in this checkout. */
@@ -60,13 +61,15 @@ const gauge = (metrics: string, name: string) => {
 
 /**
  * Starts `node <the bundle the image runs> controller <args>` as a separate process (its own process
- * group, log in `logDir`, `nodeFlags` before the script) and waits until /readyz answers 200.
+ * group, log in `logDir`, `nodeFlags` before the script, `env` over this process's environment;
+ * default the image's ENV) and waits until /readyz answers 200.
  */
 export async function startControllerProcess(
   name: string,
   args: readonly string[],
   logDir: string,
   nodeFlags: readonly string[] = [],
+  env: Readonly<Record<string, string>> = imageEnv(),
 ): Promise<ControllerProcess> {
   const port = await findFreePort();
   const spawnedAt = performance.now();
@@ -84,6 +87,7 @@ export async function startControllerProcess(
     join(logDir, `${name}.log`),
     {
       ...process.env,
+      ...env,
       AWS_ACCESS_KEY_ID: "test",
       AWS_SECRET_ACCESS_KEY: "test",
     },

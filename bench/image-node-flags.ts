@@ -26,3 +26,24 @@ export function imageNodeFlags(path = findDockerfile()): string[] {
   if (main < 1) throw new Error(`${path}: ENTRYPOINT does not run main.js with node`);
   return argv.slice(1, main);
 }
+
+/**
+ * The environment the container image sets for its runtime stage: the `ENV` instructions of
+ * deploy/Dockerfile's last stage (`KEY=value` pairs, unquoted). The memory benchmark starts
+ * the controller and the floor with them, so both run as the image runs them.
+ */
+export function imageEnv(path = findDockerfile()): Record<string, string> {
+  const text = readFileSync(path, "utf8").replace(/\\\n/g, " ");
+  const lastStage = text.split(/^FROM\s/m).at(-1) ?? "";
+  const env: Record<string, string> = {};
+  for (const line of lastStage.matchAll(/^ENV\s+(.+)$/gm)) {
+    for (const pair of (line[1] ?? "").trim().split(/\s+/)) {
+      const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(pair);
+      if (match?.[1] === undefined || match[2] === undefined || /["'$]/.test(match[2])) {
+        throw new Error(`${path}: ENV '${pair}' is not an unquoted KEY=value pair`);
+      }
+      env[match[1]] = match[2];
+    }
+  }
+  return env;
+}

@@ -5,25 +5,67 @@
  * createEc2Client), makes one call with each, collects its garbage once, says so on stdout, and
  * idles until killed.
  *
- *   node <image flags> dist/bench-floor/main.js <kubeconfig> <ec2 endpoint> <region>
+ *   node <image flags> dist/bench-floor/main.js <kubeconfig> <ec2 endpoint> <region> [list-all]
+ *
+ * With `list-all` (a diagnostic, in no target) it also reads what a cluster-wide controller reads
+ * at start-up, every Service and EndpointSlice, through client-node's own typed APIs
+ * (`listServiceForAllNamespaces`, `listEndpointSliceForAllNamespaces`, pages of 500 as the
+ * controller asks), keeping only a count: what the official client alone costs for that work.
  *
  * On SIGUSR2 it prints its V8 heap as one JSON line (the controller reports its heap on /metrics;
  * this process opens no port).
  */
+
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { CoreV1Api, DiscoveryV1Api } from "@kubernetes/client-node";
 import { createEc2Client } from "../providers/aws/client.js";
 import { KubeClient } from "../src/kube/client/client.js";
 import { loadKubeConfig } from "../src/kube/client/kubeconfig.js";
 
-const [kubeconfig, endpoint, region] = process.argv.slice(2);
-if (kubeconfig === undefined || endpoint === undefined || region === undefined) {
-  process.stderr.write("usage: main.js <kubeconfig> <ec2 endpoint> <region>\n");
+const [kubeconfig, endpoint, region, mode] = process.argv.slice(2);
+if (
+  kubeconfig === undefined ||
+  endpoint === undefined ||
+  region === undefined ||
+  (mode !== undefined && mode !== "list-all")
+) {
+  process.stderr.write("usage: main.js <kubeconfig> <ec2 endpoint> <region> [list-all]\n");
   process.exit(64);
 }
 
-const kube = new KubeClient(loadKubeConfig(kubeconfig));
+const kubeConfig = loadKubeConfig(kubeconfig);
+const kube = new KubeClient(kubeConfig);
 const nodes = await kube.get<{ items?: unknown[] }>("/api/v1/nodes?limit=1");
+
+/** Pages through one cluster-wide list with a typed API; returns how many objects it read. */
+async function countAll(
+  page: (
+    token: string | undefined,
+  ) => Promise<{ items: unknown[]; metadata?: { _continue?: string } }>,
+): Promise<number> {
+  let count = 0;
+  let token: string | undefined;
+  do {
+    const list = await page(token);
+    count += list.items.length;
+    token = list.metadata?._continue || undefined;
+  } while (token !== undefined);
+  return count;
+}
+
+let listed = "";
+if (mode === "list-all") {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const discovery = kubeConfig.makeApiClient(DiscoveryV1Api);
+  const [services, slices] = await Promise.all([
+    countAll((token) => core.listServiceForAllNamespaces({ limit: 500, _continue: token })),
+    countAll((token) =>
+      discovery.listEndpointSliceForAllNamespaces({ limit: 500, _continue: token }),
+    ),
+  ]);
+  listed = `, ${services} Service(s) and ${slices} EndpointSlice(s) listed`;
+}
 
 const ec2 = createEc2Client({ region, endpoint });
 await ec2.region();
@@ -52,7 +94,7 @@ process.on("SIGUSR2", () => {
   process.stdout.write(`${JSON.stringify({ heapUsed, heapTotal })}\n`);
 });
 process.stdout.write(
-  `floor ready: ${nodes.items?.length ?? 0} node(s) listed, ${tables} route table(s) described; heap used/total ${before} before one full GC, ${heapMb()} after\n`,
+  `floor ready: ${nodes.items?.length ?? 0} node(s) listed, ${tables} route table(s) described${listed}; heap used/total ${before} before one full GC, ${heapMb()} after\n`,
 );
 // Idle: a timer that never fires keeps the event loop (and the clients) alive.
 setInterval(() => {}, 2 ** 31 - 1);

@@ -33,7 +33,8 @@ export interface FloorTarget {
 const mb = (bytes: number) => round1(bytes / (1024 * 1024));
 
 /**
- * Starts the floor bundle (`entry`) with `nodeFlags` and waits until it has made its two calls.
+ * Starts the floor bundle (`entry`) with `nodeFlags` and `env` and waits until it has made its
+ * two calls (with `listAll`, also its cluster-wide lists: see memory-floor-main.ts).
  * Its heap comes from the JSON line it prints on SIGUSR2, its RSS from /proc.
  */
 export async function startFloorProcess(
@@ -42,14 +43,23 @@ export async function startFloorProcess(
   target: FloorTarget,
   logDir: string,
   nodeFlags: readonly string[],
+  env: Readonly<Record<string, string>>,
+  listAll = false,
 ): Promise<SampledProcess> {
   const logPath = join(logDir, `${name}.log`);
   const proc = startProcess(
     name,
     process.execPath,
-    [...nodeFlags, entry, target.kubeconfigPath, target.ec2Endpoint, target.region],
+    [
+      ...nodeFlags,
+      entry,
+      target.kubeconfigPath,
+      target.ec2Endpoint,
+      target.region,
+      ...(listAll ? ["list-all"] : []),
+    ],
     logPath,
-    { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" },
+    { ...process.env, ...env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" },
   );
   const pid = proc.child.pid;
   if (pid === undefined) throw new Error(`${name} did not start`);

@@ -4,8 +4,11 @@ import type { BenchResult } from "./results.js";
 /** One process's memory over the benchmark: a controller configuration or a floor. */
 export interface Watcher {
   readonly name: string;
-  /** A controller, or the floor: the official clients alone (bench/memory-floor.ts). */
-  readonly role: "controller" | "floor";
+  /**
+   * A controller; the floor: the official clients alone (bench/memory-floor.ts); or a
+   * diagnostic floor that also lists what a cluster-wide controller lists (in no target).
+   */
+  readonly role: "controller" | "floor" | "diagnostic";
   /** The controller's --allowed-namespaces; "-" for a floor. */
   readonly allowedNamespaces: string;
   /** Node flags of the process (the image's V8 settings), or "(none)" for plain node. */
@@ -18,8 +21,10 @@ export interface Watcher {
   readonly cold: MemorySample | undefined;
   /** Diagnostic: the cold-started process sampled again a while later. */
   readonly coldLater: MemorySample | undefined;
-  /** Controllers: from spawning the cold-started process to its caches synced (/readyz). */
-  readonly coldReadyMs?: number;
+  /** RSS of every start, empty cluster and cold start; `empty` and `cold` are the median start. */
+  readonly startsRssMb: { readonly empty: readonly number[]; readonly cold: readonly number[] };
+  /** Controllers, each cold start: from spawning the process to its caches synced (/readyz). */
+  readonly coldReadyMs?: readonly number[];
   readonly populateSeconds: number;
 }
 

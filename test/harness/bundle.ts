@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Metafile } from "esbuild";
-import { imageNodeFlags } from "../../bench/image-node-flags.js";
+import { imageEnv, imageNodeFlags } from "../../bench/image-node-flags.js";
 import { bundleLayout } from "../../deploy/bundle.js";
 import { entrypointSource, repoRoot } from "./dockerfile.js";
 
@@ -64,7 +64,7 @@ export function cliFlags(options: Record<string, unknown>): string[] {
 }
 
 /**
- * The command that starts the shipped bundle with the image's node flags and `args`. With
+ * The command that starts the shipped bundle with the image's node flags, ENV and `args`. With
  * `loadLog`, every module the process loads is appended to that file
  * (test/harness/record-loads.ts, preloaded).
  */
@@ -77,6 +77,6 @@ export function bundleCommand(
   return {
     command: process.execPath,
     args: [...imageNodeFlags(), ...recording, entrypointSource(), ...args],
-    env: loadLog === undefined ? {} : { VRS_TEST_LOAD_LOG: loadLog },
+    env: { ...imageEnv(), ...(loadLog === undefined ? {} : { VRS_TEST_LOAD_LOG: loadLog }) },
   };
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { imageNodeFlags } from "../../bench/image-node-flags.js";
+import { imageEnv, imageNodeFlags } from "../../bench/image-node-flags.js";
 import { bundleLayout } from "../../deploy/bundle.js";
 import {
   cloudSdk,
@@ -66,6 +66,11 @@ describe("container image (deploy/Dockerfile)", () => {
       `/app/${bundleLayout.entry}`,
     ]);
     expect(imageNodeFlags()).toContain("--max-semi-space-size=1");
+    // What the memory bench and the bundle-run tests start the bundle with, besides the flags.
+    expect(imageEnv()).toEqual({
+      NODE_ENV: "production",
+      GLIBC_TUNABLES: "glibc.malloc.mmap_threshold=65536",
+    });
     expect(execForm(runtime.find((i) => i.keyword === "CMD"))).toEqual(["controller"]);
     const removal = runtime.findIndex((i) => i.keyword === "RUN" && i.args.includes("/bin/sh"));
     expect(removal).toBeGreaterThan(0);
