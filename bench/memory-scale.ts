@@ -216,6 +216,7 @@ export async function benchMemoryScale(): Promise<BenchResult> {
       allowedNamespaces: "namespaces" in w ? w.namespaces : "-",
       nodeFlags: w.v8.length > 0 ? w.v8.join(" ") : "(none)",
       empty: empty[i],
+      runningEmpty: first.runs.at(-1)?.[i],
       grown: grown[i],
       cold: cold[i],
       coldLater: coldLater[i],

@@ -65,7 +65,7 @@ describe("container image (deploy/Dockerfile)", () => {
       ...imageNodeFlags(),
       `/app/${bundleLayout.entry}`,
     ]);
-    expect(imageNodeFlags()).toContain("--max-semi-space-size=1");
+    expect(imageNodeFlags()).toEqual(["--max-semi-space-size=1", "--expose-gc"]);
     // What the memory bench and the bundle-run tests start the bundle with, besides the flags.
     expect(imageEnv()).toEqual({
       NODE_ENV: "production",

@@ -2,6 +2,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { PermanentError } from "../../errors.js";
 import { classifyKubeError } from "./errors.js";
 import { type HttpRequest, sendKubeRequest, streamKubeList } from "./http.js";
+import { listCollection } from "./list-collection.js";
 import { type ListMeta, type ListOptions, listInPages } from "./paging.js";
 import { type WatchOptions, watchStream } from "./watch.js";
 
@@ -80,19 +81,37 @@ export class KubeClient {
     );
   }
 
-  /** Lists everything under `path` page by page; returns the resourceVersion to watch from. */
-  list<T>(path: string, options: ListOptions<T> & { readonly what?: string }): Promise<string> {
+  /**
+   * Lists everything under `path` page by page; returns the resourceVersion to watch from. After
+   * a large list, one full garbage collection follows (list-collection.ts).
+   */
+  async list<T>(
+    path: string,
+    options: ListOptions<T> & { readonly what?: string },
+  ): Promise<string> {
     const what = options.what ?? `listing ${path}`;
     const timeoutMs = options.timeoutMs ?? listTimeoutMs;
-    return listInPages<T>(
-      (query, onItem): Promise<ListMeta> =>
-        this.exchange(
-          { method: "GET", path, query },
-          { what, timeoutMs, signal: options.signal },
-          (req, signal) => streamKubeList(this.kubeConfig, this.server, req, signal, onItem),
-        ),
-      options,
-    );
+    let read = 0;
+    const counted: ListOptions<T> = {
+      ...options,
+      onItem: (item) => {
+        read++;
+        options.onItem(item);
+      },
+    };
+    try {
+      return await listInPages<T>(
+        (query, onItem): Promise<ListMeta> =>
+          this.exchange(
+            { method: "GET", path, query },
+            { what, timeoutMs, signal: options.signal },
+            (req, signal) => streamKubeList(this.kubeConfig, this.server, req, signal, onItem),
+          ),
+        counted,
+      );
+    } finally {
+      listCollection.listed(read);
+    }
   }
 
   /** Watches `path` until the server ends the stream; rejects on 410 Gone and broken streams. */
