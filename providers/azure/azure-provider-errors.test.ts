@@ -74,6 +74,26 @@ describe("azure provider write concurrency and errors against the fake ARM over 
     expect(clock.sleeps).toEqual([]);
   });
 
+  it.each([
+    ["the operation's status poll", "operations.get"],
+    ["the SDK's final read of the route", "routes.get"],
+  ] as const)(
+    "does not start a second operation when %s was lost after the write took effect",
+    async (_, operation) => {
+      const { provider } = providerFor(fake);
+      fake.injectFault({ operation, effect: { reset: true } });
+      await expect(provider.applyWrite(write("create", v4, "10.0.0.4"))).rejects.toThrow(
+        /socket hang up|ECONNRESET/,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      await provider.applyWrite(write("create", v4, "10.0.0.4"));
+      expect(fake.calls("routes.createOrUpdate")).toBe(1);
+      expect(fake.routeTable(ids.tableA)?.routes).toEqual([
+        expect.objectContaining({ nextHopIpAddress: "10.0.0.4", provisioningState: "Succeeded" }),
+      ]);
+    },
+  );
+
   it("is retried by the applier alone: a 429 then a 409 cost three HTTP attempts in all, the Retry-After honoured", async () => {
     const { provider } = providerFor(fake);
     fake.injectFault({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Clock } from "../../src/clock.js";
 import { mustParseCidr } from "../../src/domain/cidr.js";
-import { PermanentError, ThrottledError, TransientError } from "../../src/errors.js";
+import { ConflictError, PermanentError, ThrottledError, TransientError } from "../../src/errors.js";
 import { silentLogger } from "../../src/observability/logger.js";
 import type { RouteWrite } from "../types.js";
 import type { AzurePort, AzureRoute, AzureRouteTable } from "./port.js";
@@ -231,6 +231,79 @@ describe("azure route writer", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientError);
     expect(String(error)).toMatch(/not Succeeded with 10\.0\.0\.4; it will be written again/);
+  });
+
+  describe("a PUT whose answer was lost (ARM may have run it)", () => {
+    /** A port whose first PUT takes `effect` on the table, then fails as a lost answer would. */
+    function losingFirstAnswer(effect: "applied" | "running" | "none") {
+      const port = new MemoryPort();
+      const put = port.putRoute.bind(port);
+      let lost = false;
+      port.putRoute = async (ref, name, route) => {
+        if (lost) return put(ref, name, route);
+        lost = true;
+        if (effect === "none") port.puts++;
+        else {
+          const written = await put(ref, name, route);
+          if (effect === "running")
+            port.tables
+              .get(ref.name)
+              ?.routes.set(name, { ...written, provisioningState: "Updating" });
+        }
+        throw new TransientError("socket hang up");
+      };
+      return port;
+    }
+    /** A writer whose first write of `first` failed with its answer lost. */
+    async function afterLostAnswer(effect: "applied" | "running" | "none", first: RouteWrite) {
+      const port = losingFirstAnswer(effect);
+      const writer = writerFor(port);
+      await expect(writer.apply(first)).rejects.toBeInstanceOf(TransientError);
+      return { port, writer };
+    }
+    const replace = (cidr: string): RouteWrite => ({
+      ...create(cidr),
+      kind: "replace",
+      routeExists: true,
+      ownerChanged: false,
+    });
+
+    it("reads the table before writing again and starts no second operation when the first took effect", async () => {
+      const { port, writer } = await afterLostAnswer("applied", replace("10.8.0.0/24"));
+      await writer.apply(replace("10.8.0.0/24"));
+      expect(port.puts).toBe(1);
+      // Known again: the next write of the route is an ordinary PUT.
+      await writer.apply(replace("10.8.0.0/24"));
+      expect(port.puts).toBe(2);
+    });
+
+    it("waits for it while its operation still runs (a retryable conflict), without another PUT", async () => {
+      const { port, writer } = await afterLostAnswer("running", replace("10.8.0.0/24"));
+      const waiting = await writer.apply(replace("10.8.0.0/24")).catch((e: unknown) => e);
+      expect(waiting).toBeInstanceOf(ConflictError);
+      expect(String(waiting)).toMatch(/still running \(provisioningState Updating\)/);
+      const route = port.tables.get("a")?.routes.get("vrs-c1-10-8-0-0-24");
+      if (route)
+        port.tables.get("a")?.routes.set(route.name, { ...route, provisioningState: "Succeeded" });
+      await writer.apply(replace("10.8.0.0/24"));
+      expect(port.puts).toBe(1);
+    });
+
+    it("writes again when the first did not take effect", async () => {
+      const { port, writer } = await afterLostAnswer("none", create("10.8.0.0/24"));
+      await writer.apply(create("10.8.0.0/24"));
+      expect(port.puts).toBe(2);
+      expect(port.tables.get("a")?.routes.get("vrs-c1-10-8-0-0-24")?.nextHopIpAddress).toBe(
+        "10.0.0.4",
+      );
+    });
+
+    it("still records a new owner when the route itself is already in place", async () => {
+      const { port, writer } = await afterLostAnswer("applied", create("10.8.0.0/24"));
+      await writer.apply({ ...create("10.8.0.0/24", tableA, "vpn/wireguard"), kind: "replace" });
+      expect(port.puts).toBe(1);
+      expect(port.tables.get("a")?.tags).toEqual({ "vrs-c1-10-8-0-0-24": "vpn/wireguard" });
+    });
   });
 
   it("refuses route tables it does not manage", async () => {

@@ -1,4 +1,10 @@
-import { ConflictError, isNotFound, PermanentError, TransientError } from "../../src/errors.js";
+import {
+  ConflictError,
+  isNotFound,
+  isPermanent,
+  PermanentError,
+  TransientError,
+} from "../../src/errors.js";
 import type { Logger } from "../../src/observability/logger.js";
 import type { RouteWrite } from "../types.js";
 import { canonicalIp, canonicalPrefix, clusterOfRouteName, routeNameFor } from "./naming.js";
@@ -31,11 +37,20 @@ function tagKeyOf(tags: Readonly<Record<string, string>>, name: string): string 
  * owner changed; delete removes the route, then the record. A PUT counts only when ARM reports
  * the route Succeeded with our next hop. One attempt per step: a throttle or a conflict leaves as
  * its typed error (Retry-After kept), and the reconciler's applier, the only retry layer,
- * decides when to try again; every step is safe to repeat.
+ * decides when to try again; every step is safe to repeat. A PUT that failed after ARM may have
+ * accepted it is looked up before it is repeated (see `unanswered`).
  */
 export class RouteWriter {
   private readonly serializer = new KeyedSerializer();
   private readonly deps: RouteWriterDeps;
+  /**
+   * Routes (table key and route name) whose last PUT failed in a way that does not prove ARM
+   * refused it: a lost or failed poll, a lost final read, a reset, a 5xx, a 409 or 429. Its
+   * operation may have run, or still be running, so the next write of the route reads the table first rather
+   * than start another long-running operation (on ARM's timings each costs a Retry-After, and a
+   * PUT while the first still runs only earns 409s). Cleared once the route's state is known.
+   */
+  private readonly unanswered = new Set<string>();
 
   constructor(deps: RouteWriterDeps) {
     this.deps = deps;
@@ -63,15 +78,44 @@ export class RouteWriter {
       );
     }
     const name = routeNameFor(this.deps.clusterId, write.cidr);
-    if (write.kind === "create" || write.adopt || write.ownerChanged) {
-      await this.claim(ref, write, name);
+    const resource = `${ref.resourceGroup}/${ref.name}/${name}`;
+    const key = `${idKey(write.table)}/${name}`;
+    const needsClaim = write.kind === "create" || write.adopt || write.ownerChanged;
+    let table: AzureRouteTable | undefined;
+    if (this.unanswered.has(key)) {
+      table = await this.readTable(ref);
+      const found = table.routes.find((r) => r.name.toLowerCase() === name);
+      if (found !== undefined && isRunning(found)) {
+        throw new ConflictError(
+          `azure routes.createOrUpdate ${resource}: an earlier write of this route is still running (provisioningState ${found.provisioningState}); waiting for it instead of writing again`,
+        );
+      }
+      if (found !== undefined && isInPlaceWith(found, nextHop)) {
+        // Ownership is recorded before a route is written; a new owner still gets its record.
+        if (needsClaim) await this.claim(ref, write, name, table);
+        this.unanswered.delete(key);
+        this.deps.logger.info(
+          { table: write.table, cidr: write.cidr.text, target: nextHop, route: name },
+          "route in place: an earlier write whose answer was lost took effect",
+        );
+        return;
+      }
+      this.unanswered.delete(key);
+    }
+    if (needsClaim) {
+      await this.claim(ref, write, name, table);
     }
     const route = { addressPrefix: write.cidr.text, nextHopIpAddress: nextHop };
-    const resource = `${ref.resourceGroup}/${ref.name}/${name}`;
-    const written = await this.deps.call("routes.createOrUpdate", resource, () =>
-      this.deps.port.putRoute(ref, name, route),
-    );
-    assertInPlace(written, resource, nextHop);
+    try {
+      const written = await this.deps.call("routes.createOrUpdate", resource, () =>
+        this.deps.port.putRoute(ref, name, route),
+      );
+      assertInPlace(written, resource, nextHop);
+    } catch (error) {
+      // A 4xx refusal (other than 409/429, which a poll may have got) proves nothing ran.
+      if (!isPermanent(error) && !isNotFound(error)) this.unanswered.add(key);
+      throw error;
+    }
     const past = write.kind === "create" ? "created" : "replaced";
     this.deps.logger.info(
       { table: write.table, cidr: write.cidr.text, target: nextHop, route: name },
@@ -84,8 +128,13 @@ export class RouteWriter {
    * (then it is deleted right before our PUT: Azure allows one route per prefix); another
    * cluster's route is never taken, adopt or not.
    */
-  private async claim(ref: ResourceRef, write: RouteWrite, name: string): Promise<void> {
-    const table = await this.readTable(ref);
+  private async claim(
+    ref: ResourceRef,
+    write: RouteWrite,
+    name: string,
+    read?: AzureRouteTable,
+  ): Promise<void> {
+    const table = read ?? (await this.readTable(ref));
     const other = table.routes.find(
       (r) =>
         r.name.toLowerCase() !== name && canonicalPrefix(r.addressPrefix)?.text === write.cidr.text,
@@ -110,6 +159,7 @@ export class RouteWriter {
 
   private async remove(ref: ResourceRef, write: RouteWrite): Promise<void> {
     const name = routeNameFor(this.deps.clusterId, write.cidr);
+    this.unanswered.delete(`${idKey(write.table)}/${name}`);
     if (write.routeExists) {
       try {
         await this.deps.call("routes.delete", `${ref.resourceGroup}/${ref.name}/${name}`, () =>
@@ -177,12 +227,28 @@ export class RouteWriter {
   }
 }
 
-/** A PUT whose operation succeeded may still leave a route that is not in place; never trust it. */
-function assertInPlace(route: AzureRoute, resource: string, nextHop: string): void {
+/** ARM's terminal provisioning states (ARM RPC); any other state means an operation runs. */
+const terminalStates = new Set(["succeeded", "failed", "canceled"]);
+
+function isRunning(route: AzureRoute): boolean {
+  const state = route.provisioningState;
+  return state !== undefined && !terminalStates.has(state.toLowerCase());
+}
+
+/** Succeeded (or no state reported) with `nextHop` as its next hop. */
+function isInPlaceWith(route: AzureRoute, nextHop: string): boolean {
   const state = route.provisioningState;
   const hop =
     route.nextHopIpAddress === undefined ? undefined : canonicalIp(route.nextHopIpAddress);
-  if ((state === undefined || state === "Succeeded") && hop === nextHop) return;
+  return (state === undefined || state === "Succeeded") && hop === nextHop;
+}
+
+/** A PUT whose operation succeeded may still leave a route that is not in place; never trust it. */
+function assertInPlace(route: AzureRoute, resource: string, nextHop: string): void {
+  if (isInPlaceWith(route, nextHop)) return;
+  const state = route.provisioningState;
+  const hop =
+    route.nextHopIpAddress === undefined ? undefined : canonicalIp(route.nextHopIpAddress);
   throw new TransientError(
     `azure routes.createOrUpdate ${resource}: ARM reports the route in provisioningState ${state ?? "(none)"} with next hop ${hop ?? "(none)"}, not Succeeded with ${nextHop}; it will be written again`,
   );
