@@ -15,7 +15,7 @@ import { type Distribution, distribution } from "./resilience-stats.js";
 /** Share of cloud calls that fail in every campaign (docs/design.md, Targets). */
 export const faultProbability = 0.3;
 
-/** How long the converged controller is watched under faults for stray writes. */
+/** How long (at least, and one whole pass) the converged controller is watched under faults. */
 const quietWindowMs = 8_000;
 
 /** One cloud behind faults, as the campaign drives it. */
@@ -169,6 +169,12 @@ export async function runFaultCampaign(o: {
     let writesBefore = world.writeCalls();
     let passesBefore = running.passes.length;
     await new Promise((r) => setTimeout(r, quietWindowMs));
+    // On ARM's timings one pass can outlast the window: it lasts until a pass has finished in it.
+    await waitFor(
+      "a pass finished under faults",
+      () => running.passes.length > passesBefore,
+      o.stepTimeoutMs,
+    );
     const underFaults = {
       passes: running.passes.length - passesBefore,
       writes: world.writeCalls() - writesBefore,
