@@ -1,5 +1,6 @@
 import { CoreV1Api } from "@kubernetes/client-node";
 import { afterEach, describe, expect, inject, it } from "vitest";
+import { armTimings } from "../fakes/azure/arm-timings.js";
 import { AzureScenario, type AzureScenarioController } from "../harness/azure-scenario.js";
 
 let counter = 0;
@@ -65,8 +66,8 @@ describe("controller with the Azure provider (ARM fake over HTTPS + kube-apiserv
     expect(routeWriteCalls(s)).toBe(callsBefore);
   });
 
-  it("converges on ARM's own timings (Retry-After 10 s, writes of seconds) with one write per table and move", async () => {
-    const s = await scenario(true, { operationDurationMs: 3_000, lroRetryAfterSeconds: 10 });
+  it("converges on ARM's own timings (Retry-After 10 s, 5 s writes) with one write per table and move", async () => {
+    const s = await scenario(true, armTimings);
     await s.objects.createService(s.namespace, "openvpn", annotations);
     await serve(s, "openvpn", 0);
     const c = await s.startController();
