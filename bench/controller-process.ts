@@ -136,3 +136,13 @@ export async function settledSample(
   if (median === undefined) throw new Error("no memory sample");
   return { ...median, peakRssMb: samples.at(-1)?.peakRssMb ?? median.peakRssMb };
 }
+
+/** Per process (column), the sample of the start (row) with the median RSS. */
+export function medianStart(runs: readonly (readonly MemorySample[])[]): MemorySample[] {
+  return (runs[0] ?? []).map((_, i) => {
+    const sorted = runs.flatMap((run) => run[i] ?? []).sort((a, b) => a.rssMb - b.rssMb);
+    const median = sorted[Math.floor(sorted.length / 2)];
+    if (median === undefined) throw new Error("no memory sample");
+    return median;
+  });
+}

@@ -9,6 +9,7 @@ import { localStackEc2Client } from "../test/harness/localstack.js";
 import { allRouteTo, benchEc2Port, createTable } from "./aws-world.js";
 import {
   type MemorySample,
+  medianStart,
   type SampledProcess,
   settledSample,
   startControllerProcess,
@@ -20,16 +21,6 @@ import { buildFloorBundle, startFloorProcess } from "./memory-floor.js";
 import { handWrittenBuild, memoryTargets, type Watcher } from "./memory-targets.js";
 import { type BenchResult, writeResult } from "./results.js";
 import { benchResult, envInt, loadAverage, say, withCleanup } from "./support.js";
-
-/** Per process (column), the sample of the start (row) with the median RSS. */
-function medianStart(runs: readonly (readonly MemorySample[])[]): MemorySample[] {
-  return (runs[0] ?? []).map((_, i) => {
-    const sorted = runs.flatMap((run) => run[i] ?? []).sort((a, b) => a.rssMb - b.rssMb);
-    const median = sorted[Math.floor(sorted.length / 2)];
-    if (median === undefined) throw new Error("no memory sample");
-    return median;
-  });
-}
 
 /**
  * Memory at scale: controller processes run as the image runs them (`node <the Dockerfile's

@@ -1,15 +1,10 @@
-import {
-  ConflictError,
-  isNotFound,
-  isPermanent,
-  PermanentError,
-  TransientError,
-} from "../../src/errors.js";
+import { ConflictError, isNotFound, isPermanent, PermanentError } from "../../src/errors.js";
 import type { Logger } from "../../src/observability/logger.js";
 import type { RouteWrite } from "../types.js";
 import { canonicalIp, canonicalPrefix, clusterOfRouteName, routeNameFor } from "./naming.js";
-import type { AzurePort, AzureRoute, AzureRouteTable } from "./port.js";
+import type { AzurePort, AzureRouteTable } from "./port.js";
 import { idKey, type ResourceRef } from "./resource-id.js";
+import { assertInPlace, isInPlaceWith, isRunning } from "./route-state.js";
 import { KeyedSerializer } from "./serial.js";
 import type { CallRunner } from "./targets.js";
 
@@ -84,20 +79,10 @@ export class RouteWriter {
     let table: AzureRouteTable | undefined;
     if (this.unanswered.has(key)) {
       table = await this.readTable(ref);
-      const found = table.routes.find((r) => r.name.toLowerCase() === name);
-      if (found !== undefined && isRunning(found)) {
-        throw new ConflictError(
-          `azure routes.createOrUpdate ${resource}: an earlier write of this route is still running (provisioningState ${found.provisioningState}); waiting for it instead of writing again`,
-        );
-      }
-      if (found !== undefined && isInPlaceWith(found, nextHop)) {
+      if (this.earlierWriteTookEffect(table, write, name, resource, nextHop)) {
         // Ownership is recorded before a route is written; a new owner still gets its record.
         if (needsClaim) await this.claim(ref, write, name, table);
         this.unanswered.delete(key);
-        this.deps.logger.info(
-          { table: write.table, cidr: write.cidr.text, target: nextHop, route: name },
-          "route in place: an earlier write whose answer was lost took effect",
-        );
         return;
       }
       this.unanswered.delete(key);
@@ -121,6 +106,32 @@ export class RouteWriter {
       { table: write.table, cidr: write.cidr.text, target: nextHop, route: name },
       `route ${past}`,
     );
+  }
+
+  /**
+   * For a route whose last PUT may have run (`unanswered`): true when that write is in place;
+   * a conflict while its operation still runs; false when the route must be written.
+   */
+  private earlierWriteTookEffect(
+    table: AzureRouteTable,
+    write: RouteWrite,
+    name: string,
+    resource: string,
+    nextHop: string,
+  ): boolean {
+    const found = table.routes.find((r) => r.name.toLowerCase() === name);
+    if (found === undefined) return false;
+    if (isRunning(found)) {
+      throw new ConflictError(
+        `azure routes.createOrUpdate ${resource}: an earlier write of this route is still running (provisioningState ${found.provisioningState}); waiting for it instead of writing again`,
+      );
+    }
+    if (!isInPlaceWith(found, nextHop)) return false;
+    this.deps.logger.info(
+      { table: write.table, cidr: write.cidr.text, target: nextHop, route: name },
+      "route in place: an earlier write whose answer was lost took effect",
+    );
+    return true;
   }
 
   /**
@@ -225,31 +236,4 @@ export class RouteWriter {
       );
     }
   }
-}
-
-/** ARM's terminal provisioning states (ARM RPC); any other state means an operation runs. */
-const terminalStates = new Set(["succeeded", "failed", "canceled"]);
-
-function isRunning(route: AzureRoute): boolean {
-  const state = route.provisioningState;
-  return state !== undefined && !terminalStates.has(state.toLowerCase());
-}
-
-/** Succeeded (or no state reported) with `nextHop` as its next hop. */
-function isInPlaceWith(route: AzureRoute, nextHop: string): boolean {
-  const state = route.provisioningState;
-  const hop =
-    route.nextHopIpAddress === undefined ? undefined : canonicalIp(route.nextHopIpAddress);
-  return (state === undefined || state === "Succeeded") && hop === nextHop;
-}
-
-/** A PUT whose operation succeeded may still leave a route that is not in place; never trust it. */
-function assertInPlace(route: AzureRoute, resource: string, nextHop: string): void {
-  if (isInPlaceWith(route, nextHop)) return;
-  const state = route.provisioningState;
-  const hop =
-    route.nextHopIpAddress === undefined ? undefined : canonicalIp(route.nextHopIpAddress);
-  throw new TransientError(
-    `azure routes.createOrUpdate ${resource}: ARM reports the route in provisioningState ${state ?? "(none)"} with next hop ${hop ?? "(none)"}, not Succeeded with ${nextHop}; it will be written again`,
-  );
 }
