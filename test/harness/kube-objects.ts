@@ -17,6 +17,25 @@ export const fixtureSliceManager = "vpc-route-sync-test-fixtures";
 const hasStatus = (error: unknown, code: number) =>
   error instanceof ApiException && error.code === code;
 
+/**
+ * Gives a Node the addresses a kubelet would report, if creating it did not keep them. A JSON
+ * patch carries no resourceVersion, so it cannot conflict with the controller-manager's own
+ * writes to a new Node (its lifecycle controller taints it within milliseconds); a read-then-
+ * replace can, and did (409 in a CI run).
+ */
+export async function ensureNodeAddresses(
+  core: CoreV1Api,
+  name: string,
+  addresses: readonly { type: string; address: string }[],
+): Promise<void> {
+  const current = await core.readNode({ name });
+  if ((current.status?.addresses ?? []).length >= addresses.length) return;
+  await core.patchNodeStatus({
+    name,
+    body: [{ op: "add", path: "/status/addresses", value: addresses }],
+  });
+}
+
 /** A cluster node as tests and the demo create it: name, providerID and InternalIP. */
 export interface TestNode {
   readonly name: string;
@@ -56,12 +75,9 @@ export class KubeObjects {
         status: { addresses: [{ type: "InternalIP", address: node.internalIp }] },
       },
     });
-    // Node status is a subresource; write it explicitly in case create dropped it.
-    const current = await this.core.readNode({ name: node.name });
-    if ((current.status?.addresses ?? []).length === 0) {
-      current.status = { addresses: [{ type: "InternalIP", address: node.internalIp }] };
-      await this.core.replaceNodeStatus({ name: node.name, body: current });
-    }
+    await ensureNodeAddresses(this.core, node.name, [
+      { type: "InternalIP", address: node.internalIp },
+    ]);
   }
 
   /** A Service without a selector unless one is given (then the EndpointSlice controller's). */

@@ -7,6 +7,7 @@ import {
 } from "@kubernetes/client-node";
 import { kwokNodeAnnotation } from "./control-plane-components.js";
 import type { SeededNode } from "./ec2-seed.js";
+import { ensureNodeAddresses } from "./kube-objects.js";
 import { poolLabel, type VpnDeploymentSpec, vpnDeployment } from "./vpn-deployment.js";
 
 /** A Node kwok plays the kubelet for, standing in for a seeded instance. */
@@ -68,13 +69,7 @@ export class Workloads {
         status: { addresses },
       },
     });
-    const current = await this.core.readNode({ name: node.name });
-    if ((current.status?.addresses ?? []).length < addresses.length) {
-      await this.core.patchNodeStatus({
-        name: node.name,
-        body: [{ op: "add", path: "/status/addresses", value: addresses }],
-      });
-    }
+    await ensureNodeAddresses(this.core, node.name, addresses);
   }
 
   /** One Node of the shared kwok per seeded instance, in `pool`, named and zoned as the instance. */

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { FakeKernel } from "../../src/agent/fake-kernel.js";
 import type { AgentPassResult } from "../../src/agent/reconcile.js";
 import type { RunningAgent } from "../../src/cli/agent.js";
-import { fixtureSliceManager } from "../harness/kube-objects.js";
+import { ensureNodeAddresses, fixtureSliceManager } from "../harness/kube-objects.js";
 import { startTestAgent } from "../harness/test-agent.js";
 
 const manifest = loadAll(
@@ -104,10 +104,9 @@ describe("agent with exactly the manifest's RBAC, against a real kube-apiserver"
       currentContext: "agent",
     });
     for (const i of [1, 2]) {
-      await core.createNode({ body: { metadata: { name: node(i) } } });
-      const current = await core.readNode({ name: node(i) });
-      current.status = { addresses: [{ type: "InternalIP", address: `10.100.0.${i}` }] };
-      await core.replaceNodeStatus({ name: node(i), body: current });
+      const addresses = [{ type: "InternalIP", address: `10.100.0.${i}` }];
+      await core.createNode({ body: { metadata: { name: node(i) }, status: { addresses } } });
+      await ensureNodeAddresses(core, node(i), addresses);
     }
     kernels[0]?.lookups.set("10.244.1.10", { dev: "cali1" });
     for (const [i, kernel] of kernels.entries()) {

@@ -5,7 +5,7 @@ import {
   type KubeConfig,
   type V1EndpointSlice,
 } from "@kubernetes/client-node";
-import { fixtureSliceManager } from "../harness/kube-objects.js";
+import { ensureNodeAddresses, fixtureSliceManager } from "../harness/kube-objects.js";
 import type { LabNode } from "./lab.js";
 import type { LabPod } from "./pods.js";
 
@@ -37,11 +37,7 @@ export class LabKube {
       await this.core.createNode({
         body: { metadata: { name: node.name }, status: { addresses } },
       });
-      const current = await this.core.readNode({ name: node.name });
-      if ((current.status?.addresses ?? []).length === 0) {
-        current.status = { addresses };
-        await this.core.replaceNodeStatus({ name: node.name, body: current });
-      }
+      await ensureNodeAddresses(this.core, node.name, addresses);
     }
   }
 
