@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ListCollection, largeListObjects, minIntervalMs, settleMs } from "./list-collection.js";
+import {
+  fullCollection,
+  ListCollection,
+  largeListObjects,
+  minIntervalMs,
+  settleMs,
+} from "./list-collection.js";
 
 describe("ListCollection", () => {
   beforeEach(() => vi.useFakeTimers());
@@ -19,6 +25,8 @@ describe("ListCollection", () => {
     expect(gc).not.toHaveBeenCalled();
     vi.advanceTimersByTime(1);
     expect(gc).toHaveBeenCalledTimes(1);
+    expect(gc).toHaveBeenCalledWith({ type: "major", execution: "sync", flavor: "last-resort" });
+    expect(gc.mock.calls[0]?.[0]).toBe(fullCollection);
   });
 
   it("leaves small lists to V8", () => {

@@ -7,7 +7,16 @@
  * when the same objects came one by one). So after such a list, once the burst is over, the
  * controller asks for one: `gc` exists when Node.js runs with `--expose-gc`, as the image's
  * ENTRYPOINT starts it; without it this does nothing. ADR 0001.
+ *
+ * The collection is V8's "last resort" one (the flavor V8 runs before it gives up on an
+ * allocation): it collects until nothing more is freed, compacts, and gives the freed heap pages
+ * back to the system. A regular full collection frees the same objects but keeps the pages the
+ * burst grew the heap by: a `*` controller cold-started on 20,000 Services kept 158-166 MB after
+ * a regular one and 143 MB after this one, against 142 MB when started on an empty cluster.
  */
+
+/** The options of the one collection: major, synchronous, V8's last-resort flavor. */
+export const fullCollection = { type: "major", execution: "sync", flavor: "last-resort" } as const;
 
 /** Lists smaller than this leave too little behind to be worth a full collection. */
 export const largeListObjects = 1_000;
@@ -18,12 +27,12 @@ export const minIntervalMs = 60_000;
 
 /** What the collection needs; the defaults are the process's own. */
 export interface CollectionDeps {
-  readonly gc: (() => void) | undefined;
+  readonly gc: ((options: typeof fullCollection) => void) | undefined;
   readonly now: () => number;
 }
 
 const processDeps: CollectionDeps = {
-  gc: (globalThis as { gc?: () => void }).gc,
+  gc: globalThis.gc,
   now: () => performance.now(),
 };
 
@@ -46,7 +55,7 @@ export class ListCollection {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.lastAt = this.deps.now();
-      gc();
+      gc(fullCollection);
     }, wait);
     this.timer.unref();
   }
