@@ -229,18 +229,33 @@ export async function benchMemoryScale(): Promise<BenchResult> {
     {
       loadAverageAtStart: loadAtStart,
       scale,
-      setup: `dedicated kube-apiserver + etcd and LocalStack EC2; 'node ${shipped.join(" ")} ${relative(repoRoot, entrypointSource())} controller --provider aws' processes (the esbuild bundle and V8 flags of deploy/Dockerfile's ENTRYPOINT, and its ENV: ${Object.entries(
-        shippedEnv,
-      )
-        .map(([k, v]) => `${k}=${v}`)
-        .join(
-          " ",
-        )}), each leader of its own lease and route tables: one with --allowed-namespaces vpn, one with '*', and (diagnostic) the namespaced one again on plain node; the floor: bench/memory-floor-main.ts bundled with the product's esbuild options into ${relative(repoRoot, floorEntry)}, started the same way (image flags and ENV, and on plain node without either for the diagnostic twin), which builds the official clients as production does (loadKubeConfig + KubeClient, createEc2Client), lists Nodes with limit=1 and reads one DescribeRouteTables page, then idles; (diagnostic, in no target) floor-listing: the same floor with the image's flags and ENV that also lists every Service and EndpointSlice through client-node's typed APIs (pages of 500), as a cluster-wide controller must at start-up; the VPN Service (1 CIDR) lives in namespace vpn; the scale objects carry no vpc-route-sync annotation; the scale Services are headless (see kube-populate.ts)`,
-      method: `RSS, peak RSS and anonymous RSS (VmRSS, VmHWM, RssAnon) from /proc/<pid>/status; heap from each controller's /metrics (nodejs_heap_size_*) and from the floor's process.memoryUsage() printed on SIGUSR2; each figure is the median-RSS sample of 5 taken 2 s apart after ${settle / 1000} s of settling (V8 shrinks its heap once a process idles, so younger samples read higher); 'empty' and 'cold' start every process ${starts} time(s) and take, per process, the start with the median RSS (startsRssMb lists them all; a single start varied by up to 25 MB); 'grown': the same processes after the objects were created while they ran (the floors ran alongside); 'cold': fresh processes, floors included, started on the full cluster (VmHWM shows their start-up peak); 'coldLater' (diagnostic, in no target): the cold-started processes sampled again ${lateSeconds} s later; ratios compare each controller with the floor of the same node flags sampled in the same phase`,
+      ...describeRun({ shipped, shippedEnv, floorEntry, settle, starts, lateSeconds }),
       handWrittenBuild,
       watchers,
     },
   );
   await writeResult(result);
   return result;
+}
+
+/** The results file's `setup` and `method` texts: how the run was set up and sampled. */
+function describeRun(o: {
+  shipped: readonly string[];
+  shippedEnv: Readonly<Record<string, string>>;
+  floorEntry: string;
+  settle: number;
+  starts: number;
+  lateSeconds: number;
+}): { setup: string; method: string } {
+  const { shipped, shippedEnv, floorEntry, settle, starts, lateSeconds } = o;
+  return {
+    setup: `dedicated kube-apiserver + etcd and LocalStack EC2; 'node ${shipped.join(" ")} ${relative(repoRoot, entrypointSource())} controller --provider aws' processes (the esbuild bundle and V8 flags of deploy/Dockerfile's ENTRYPOINT, and its ENV: ${Object.entries(
+      shippedEnv,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(
+        " ",
+      )}), each leader of its own lease and route tables: one with --allowed-namespaces vpn, one with '*', and (diagnostic) the namespaced one again on plain node; the floor: bench/memory-floor-main.ts bundled with the product's esbuild options into ${relative(repoRoot, floorEntry)}, started the same way (image flags and ENV, and on plain node without either for the diagnostic twin), which builds the official clients as production does (loadKubeConfig + KubeClient, createEc2Client), lists Nodes with limit=1 and reads one DescribeRouteTables page, then idles; (diagnostic, in no target) floor-listing: the same floor with the image's flags and ENV that also lists every Service and EndpointSlice through client-node's typed APIs (pages of 500), as a cluster-wide controller must at start-up; the VPN Service (1 CIDR) lives in namespace vpn; the scale objects carry no vpc-route-sync annotation; the scale Services are headless (see kube-populate.ts)`,
+    method: `RSS, peak RSS and anonymous RSS (VmRSS, VmHWM, RssAnon) from /proc/<pid>/status; heap from each controller's /metrics (nodejs_heap_size_*) and from the floor's process.memoryUsage() printed on SIGUSR2; each figure is the median-RSS sample of 5 taken 2 s apart after ${settle / 1000} s of settling (V8 shrinks its heap once a process idles, so younger samples read higher); 'empty' and 'cold' start every process ${starts} time(s) and take, per process, the start with the median RSS (startsRssMb lists them all; a single start varied by up to 25 MB); 'grown': the same processes after the objects were created while they ran (the floors ran alongside); 'cold': fresh processes, floors included, started on the full cluster (VmHWM shows their start-up peak); 'coldLater' (diagnostic, in no target): the cold-started processes sampled again ${lateSeconds} s later; ratios compare each controller with the floor of the same node flags sampled in the same phase`,
+  };
 }
